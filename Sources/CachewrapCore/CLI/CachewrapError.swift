@@ -1,0 +1,48 @@
+/// Every way cachewrap itself can fail, each with the message the user reads and the exit code
+/// scripts rely on (DESIGN.md section 3).
+public enum CachewrapError: Error, Equatable {
+    case unknownOption(String)
+    case missingValue(String)
+    case badDuration(String)
+    case badNumber(option: String, value: String)
+    case badSize(String)
+    case missingTool
+    case usage(String)
+    case toolNotFound(String)
+    case notExecutable(String)
+    case spawnFailed(String, String)
+    case offlineMiss(String)
+    case noEntry(String)
+    case ambiguousPrefix(String, Int)
+    case storeUnavailable(String)
+
+    public var message: String {
+        switch self {
+        case .unknownOption(let o): "unknown option '\(o)' (see 'cachewrap --help'; use 'cachewrap -- CMD' to wrap any command)"
+        case .missingValue(let o): "option '\(o)' needs a value"
+        case .badDuration(let d): "bad duration '\(d)': use a number with s, m, h or d, e.g. 30s, 10m, 2h, 7d"
+        case .badNumber(let o, let v): "option '\(o)' needs a whole number, not '\(v)'"
+        case .badSize(let s): "bad size '\(s)': use a number with an optional K, M or G suffix, e.g. 500M"
+        case .missingTool: "no command given (usage: cachewrap [OPTIONS] TOOL [ARGS...], or cachewrap -- COMMAND)"
+        case .usage(let text): text
+        case .toolNotFound(let t): "\(t): command not found on PATH"
+        case .notExecutable(let p): "\(p): permission denied (not executable)"
+        case .spawnFailed(let p, let why): "\(p): cannot run: \(why)"
+        case .offlineMiss(let t): "--offline: nothing cached for this \(t) call"
+        case .noEntry(let p): "no cache entry matches '\(p)'"
+        case .ambiguousPrefix(let p, let n): "'\(p)' matches \(n) entries: give more of the CID"
+        case .storeUnavailable(let why): "cache store unavailable: \(why)"
+        }
+    }
+
+    public var exitCode: Int32 {
+        switch self {
+        case .unknownOption, .missingValue, .badDuration, .badNumber, .badSize, .missingTool, .usage: 64
+        case .toolNotFound: 127
+        case .notExecutable, .spawnFailed: 126
+        case .offlineMiss: 69
+        case .noEntry, .ambiguousPrefix: 1
+        case .storeUnavailable: 74
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// cachewrap's own options, given before the tool name (DESIGN.md section 3).
+public struct WrapOptions: Equatable, Sendable {
+    /// How long a stored result stays fresh, overriding the policy's TTL class.
+    public var ttlSeconds: Int64?
+    public var refresh = false
+    public var noCache = false
+    public var offline = false
+    public var retries: Int?
+    public var staleSeconds: Int64?
+    public var staleIfErrorSeconds: Int64?
+    public var quiet = false
+    /// Extra environment variables the generic policy keys on (`--env NAME`).
+    public var keyEnv: [String] = []
+
+    public init() {}
+}
+
+/// What to wrap: a known tool by name, or any command after `--`.
+public struct WrapRequest: Equatable, Sendable {
+    public var options: WrapOptions
+    public var tool: String
+    public var arguments: [Argument]
+    /// True for `cachewrap -- CMD`: the generic policy, whatever CMD is called.
+    public var generic: Bool
+}
+
+extension WrapOptions {
+    /// Parses options from the front of `args`; returns them and the index of the first
+    /// argument that is not an option (the tool, or `--`).
+    static func parse(_ args: [Argument]) throws(CachewrapError) -> (WrapOptions, Int) {
+        var options = WrapOptions()
+        var i = 0
+        func value(_ name: String, inline: String?) throws(CachewrapError) -> String {
+            if let inline { return inline }
+            i += 1
+            guard i < args.count else { throw .missingValue(name) }
+            return args[i].text
+        }
+        func duration(_ name: String, _ inline: String?) throws(CachewrapError) -> Int64 {
+            let text = try value(name, inline: inline)
+            guard let seconds = Duration.seconds(text) else { throw .badDuration(text) }
+            return seconds
+        }
+        while i < args.count {
+            let arg = args[i].text
+            guard arg.hasPrefix("--"), arg != "--" else { break }
+            let parts = arg.split(separator: "=", maxSplits: 1).map(String.init)
+            let name = parts[0], inline = parts.count > 1 ? parts[1] : nil
+            switch name {
+            case "--ttl": options.ttlSeconds = try duration(name, inline)
+            case "--stale": options.staleSeconds = try duration(name, inline)
+            case "--stale-if-error": options.staleIfErrorSeconds = try duration(name, inline)
+            case "--retries":
+                let text = try value(name, inline: inline)
+                guard let n = Int(text), n >= 0 else { throw .badNumber(option: name, value: text) }
+                options.retries = n
+            case "--env": options.keyEnv.append(try value(name, inline: inline))
+            case "--refresh": options.refresh = true
+            case "--no-cache": options.noCache = true
+            case "--offline": options.offline = true
+            case "--quiet": options.quiet = true
+            default: throw .unknownOption(arg)
+            }
+            if inline != nil, ["--refresh", "--no-cache", "--offline", "--quiet"].contains(name) {
+                throw .unknownOption(arg)
+            }
+            i += 1
+        }
+        if options.offline && (options.refresh || options.noCache) {
+            throw .usage("--offline never runs the tool, so it cannot go with --refresh or --no-cache")
+        }
+        return (options, i)
+    }
+}

@@ -1,0 +1,60 @@
+/// The repository a command runs in, read from `.git` files directly (no `git` process on the
+/// hit path): the remotes say which repository, HEAD says which branch.
+struct GitContext {
+    /// Digest of the `[remote ...]` URL lines of the repository's config; URLs may embed
+    /// credentials, so they are never kept as text.
+    let remotes: String
+    /// HEAD's content: `ref: refs/heads/main`, or a commit id when detached.
+    let head: String
+
+    /// Walks up from `directory` to the nearest `.git` (a directory, or a file naming one, as in
+    /// worktrees and submodules); nil outside a repository.
+    static func find(from directory: String) -> GitContext? {
+        var dir = directory
+        while true {
+            if let gitDir = gitDirectory(at: (dir == "/" ? "" : dir) + "/.git") {
+                let common = FileIO.readFile(gitDir + "/commondir").map { text -> String in
+                    let rel = String(decoding: text, as: UTF8.self).trimmingNewlines()
+                    return rel.hasPrefix("/") ? rel : gitDir + "/" + rel
+                } ?? gitDir
+                let config = FileIO.readFile(common + "/config") ?? []
+                let urls = String(decoding: config, as: UTF8.self).split(separator: "\n")
+                    .map { $0.trimmingCharacters(in: " \t") }
+                    .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") }
+                    .joined(separator: "\n")
+                let head = FileIO.readFile(gitDir + "/HEAD").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                return GitContext(remotes: Secret.digest(name: "git-remotes", value: Array(urls.utf8)),
+                                  head: head.trimmingNewlines())
+            }
+            guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
+            dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
+        }
+    }
+
+    private static func gitDirectory(at path: String) -> String? {
+        if FileIO.readFile(path + "/HEAD") != nil { return path }
+        guard let content = FileIO.readFile(path, limit: 4096) else { return nil }
+        let text = String(decoding: content, as: UTF8.self).trimmingNewlines()
+        guard text.hasPrefix("gitdir: ") else { return nil }
+        let target = String(text.dropFirst(8))
+        if target.hasPrefix("/") { return target }
+        let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        return parent + "/" + target
+    }
+}
+
+extension String {
+    func trimmingNewlines() -> String { trimmingCharacters(in: "\r\n") }
+
+    /// Trims any of `set`'s characters from both ends (Foundation-free).
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        guard let start = firstIndex(where: { !chars.contains($0) }),
+              let end = lastIndex(where: { !chars.contains($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+}

@@ -1,0 +1,98 @@
+import Glibc
+
+/// The key of one invocation: the canonical document, its text, and the CID of that text.
+public struct InvocationKey: Sendable {
+    public let document: JSONValue
+    public let cid: String
+    /// The repository or directory the entry belongs to, for invalidation and `ls`.
+    public let context: String
+    public var text: String { document.canonicalText }
+}
+
+/// Builds the key document (DESIGN.md section 5): everything the output depends on, and nothing
+/// secret in plain text.
+public struct KeyBuilder {
+    public static let version: Int64 = 1
+
+    public let tool: String
+    public let toolPath: String
+    public let arguments: [Argument]
+    public let decision: Decision
+    /// Digest of the stdin bytes fed to the tool, when stdin carries data.
+    public let stdinDigest: String?
+    public let terminal: TerminalShape
+
+    public init(tool: String, toolPath: String, arguments: [Argument], decision: Decision,
+                stdinDigest: String?, terminal: TerminalShape) {
+        self.tool = tool; self.toolPath = toolPath; self.arguments = arguments
+        self.decision = decision; self.stdinDigest = stdinDigest; self.terminal = terminal
+    }
+
+    public func build() -> InvocationKey {
+        var doc: [String: JSONValue] = [
+            "v": .int(KeyBuilder.version),
+            "tool": .string(tool),
+            "argv": .array(arguments.enumerated().map { i, arg in argumentValue(arg, secret: decision.secretArguments.contains(i)) }),
+            "tty": terminal.isTerminal ? .object(["cols": .int(Int64(terminal.columns))]) : .bool(false),
+        ]
+        var env: [String: JSONValue] = [:]
+        for name in expandedNames(decision.keyEnv) {
+            guard let value = getenv(name) else { continue }
+            let bytes = Array(UnsafeRawBufferPointer(start: value, count: strlen(value)))
+            env[name] = Secret.isSecretName(name)
+                ? .string(Secret.digest(name: name, value: bytes))
+                : .string(String(decoding: bytes, as: UTF8.self))
+        }
+        if !env.isEmpty { doc["env"] = .object(env) }
+        var identity: [String: JSONValue] = [:]
+        for file in decision.identityFiles {
+            if let content = FileIO.readFile(file) { identity[file] = .string(Secret.digest(name: file, value: content)) }
+        }
+        if !identity.isEmpty { doc["identity"] = .object(identity) }
+        if let stdinDigest { doc["stdin"] = .string(stdinDigest) }
+        if decision.ttlClass == .static { doc["binary"] = binaryIdentity() }
+        let context = contextValue()
+        if let value = context.value { doc["context"] = value }
+        let document = JSONValue.object(doc)
+        return InvocationKey(document: document, cid: CID.of(document.canonicalBytes), context: context.label)
+    }
+
+    /// Text when the argument is valid UTF-8; otherwise its bytes in hex under a distinct shape,
+    /// so no two byte strings share a key. Secret values become digests.
+    private func argumentValue(_ arg: Argument, secret: Bool) -> JSONValue {
+        if secret { return .string(Secret.digest(name: "argv", value: arg.bytes)) }
+        return arg.isValidUTF8 ? .string(arg.text) : .object(["hex": .string(Hex.encode(arg.bytes))])
+    }
+
+    /// Names ending in `*` stand for every variable with that prefix (COPILOT_PROVIDER_*).
+    private func expandedNames(_ names: [String]) -> [String] {
+        names.flatMap { $0.hasSuffix("*") ? Environment.names(withPrefix: String($0.dropLast())) : [$0] }
+    }
+
+    /// A static answer (`--version`) changes when the binary does: key on its path and mtime.
+    private func binaryIdentity() -> JSONValue {
+        var st = stat()
+        let mtime = stat(toolPath, &st) == 0 ? Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec) : 0
+        return .object(["path": .string(toolPath), "mtime_ns": .int(mtime)])
+    }
+
+    private func contextValue() -> (value: JSONValue?, label: String) {
+        let cwd = KeyBuilder.currentDirectory()
+        switch decision.context {
+        case .none:
+            return (nil, "")
+        case .cwd:
+            return (.object(["cwd": .string(cwd)]), "cwd:" + cwd)
+        case .repository:
+            guard let git = GitContext.find(from: cwd) else { return (.object(["cwd": .string(cwd)]), "cwd:" + cwd) }
+            return (.object(["git": .object(["remotes": .string(git.remotes), "head": .string(git.head)])]),
+                    "git:" + git.remotes)
+        }
+    }
+
+    static func currentDirectory() -> String {
+        guard let p = getcwd(nil, 0) else { return Environment.get("PWD") ?? "." }
+        defer { free(p) }
+        return String(cString: p)
+    }
+}

@@ -1,0 +1,82 @@
+/// How cachewrap treats one invocation (DESIGN.md section 4, step 2).
+public enum CommandClass: String, Sendable {
+    /// Keyed, looked up, replayed or run and stored.
+    case cacheable
+    /// Prompts, TUIs, watch modes: exec'd untouched.
+    case interactive
+    /// Changes remote state: never served or retried; exec'd.
+    case mutating
+    /// Unknown or unsafe to cache (tokens, browsers): exec'd untouched.
+    case passthrough
+}
+
+/// How long a class of result stays fresh (DESIGN.md section 6).
+public enum TTLClass: String, Sendable {
+    case `static`, identity, metadata, live, market, prompt, command
+
+    public var seconds: Int64 {
+        switch self {
+        case .static: 86_400
+        case .identity: 600
+        case .metadata, .prompt: 3600
+        case .live: 60
+        case .market: 30
+        case .command: 600
+        }
+    }
+}
+
+/// What else, besides argv and the allowlisted environment, the output depends on.
+public enum KeyContext: String, Sendable {
+    case none
+    /// The working directory (generic commands: `ls`, `make -n`...).
+    case cwd
+    /// The git repository around the working directory: its remotes and checked-out branch.
+    case repository
+}
+
+/// A policy's verdict on one argv, with the reason `explain` shows.
+public struct Decision: Sendable, Equatable {
+    public var commandClass: CommandClass
+    public var reason: String
+    /// A short name for what is run ("pr list", "api"), for `ls`, `rm --op` and stats.
+    public var operation: String
+    public var ttlClass: TTLClass = .live
+    public var keyEnv: [String] = []
+    /// Files whose content digest joins the key (e.g. gh's hosts.yml: who is logged in).
+    public var identityFiles: [String] = []
+    public var context: KeyContext = .none
+    /// Whether stdin that carries data is read, hashed into the key and fed to the tool.
+    public var keysStdin = false
+    /// Indexes of arguments whose values are secrets (`-H "Authorization: ..."`): hashed in the
+    /// key and hidden in displays.
+    public var secretArguments: Set<Int> = []
+
+    public init(_ commandClass: CommandClass, _ reason: String, operation: String) {
+        self.commandClass = commandClass
+        self.reason = reason
+        self.operation = operation
+    }
+}
+
+/// A tool's rules. Each tool has one; what no rule marks cacheable passes through.
+public protocol ToolPolicy: Sendable {
+    var tool: String { get }
+    func decide(_ args: [String]) -> Decision
+    /// Whether a finished run may be stored; by default only exit 0.
+    func isStorable(_ outcome: RunOutcome) -> Bool
+}
+
+extension ToolPolicy {
+    public func isStorable(_ outcome: RunOutcome) -> Bool { outcome.status == 0 }
+}
+
+/// The policy for a name: a known tool's, or nil for a command with no policy.
+public enum Policies {
+    public static func named(_ tool: String) -> ToolPolicy? {
+        switch tool {
+        case "gh": GhPolicy()
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Glibc
+
+/// Reads the process environment lazily with getenv: the hit path looks up a handful of names
+/// and should not copy the whole environment into a dictionary.
+public enum Environment {
+    public static func get(_ name: String) -> String? {
+        guard let p = getenv(name) else { return nil }
+        return String(cString: p)
+    }
+
+    /// True for "1", "true", "yes" (any case): how CACHEWRAP_DISABLE and friends are switched on.
+    public static func flag(_ name: String) -> Bool {
+        guard let v = get(name)?.lowercased() else { return false }
+        return v == "1" || v == "true" || v == "yes"
+    }
+
+    /// Every variable whose name starts with `prefix` (e.g. COPILOT_PROVIDER_), sorted by name.
+    public static func names(withPrefix prefix: String) -> [String] {
+        var out: [String] = []
+        var p = environ
+        while let entry = p.pointee {
+            let item = String(cString: entry)
+            if item.hasPrefix(prefix), let eq = item.firstIndex(of: "=") { out.append(String(item[..<eq])) }
+            p += 1
+        }
+        return out.sorted()
+    }
+}

@@ -1,0 +1,72 @@
+import Glibc
+
+/// Small, allocation-free helpers over raw file descriptors, used by the run and replay paths
+/// where Foundation's buffering would re-order or copy bytes.
+enum FileIO {
+    /// Writes every byte, retrying short writes and EINTR; false when the reader went away.
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard var p = bytes.baseAddress else { return true }
+        var left = bytes.count
+        while left > 0 {
+            let n = write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { waitWritable(fd); continue }
+                return false
+            }
+            p += n
+            left -= n
+        }
+        return true
+    }
+
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    @discardableResult
+    static func writeAll(_ fd: Int32, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Our stdout may be a non-blocking pipe shared with the parent shell: wait instead of spinning.
+    private static func waitWritable(_ fd: Int32) {
+        var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        _ = poll(&p, 1, -1)
+    }
+
+    /// Reads a whole file; nil when it cannot be opened. Used for small files (identity, git).
+    static func readFile(_ path: String, limit: Int = 1 << 20) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return readToEnd(fd, limit: limit)
+    }
+
+    /// Reads until EOF (or `limit` bytes) from a descriptor, e.g. stdin that carries data.
+    static func readToEnd(_ fd: Int32, limit: Int = Int.max) -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while out.count < limit {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            out.append(contentsOf: buffer[0..<n])
+        }
+        return out
+    }
+
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// True when `fd` is a pipe, socket or regular file: a stream that may carry data to hash.
+    /// A terminal, /dev/null, or a closed descriptor carries none.
+    static func carriesData(_ fd: Int32) -> Bool {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return false }
+        let type = st.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFREG || type == S_IFSOCK
+    }
+}

@@ -1,0 +1,60 @@
+import Glibc
+
+/// Where the cache lives and how it is protected: the directory is 0700 and the database 0600,
+/// because cached output can hold private repository data.
+public struct CacheLocation: Sendable {
+    public let directory: String
+    public var databasePath: String { directory + "/cache.db" }
+
+    /// `$CACHEWRAP_DIR`, else `$XDG_CACHE_HOME/cachewrap`, else `~/.cache/cachewrap`.
+    public static func fromEnvironment() -> CacheLocation {
+        if let dir = Environment.get("CACHEWRAP_DIR"), !dir.isEmpty { return CacheLocation(directory: dir) }
+        if let xdg = Environment.get("XDG_CACHE_HOME"), xdg.hasPrefix("/") {
+            return CacheLocation(directory: xdg + "/cachewrap")
+        }
+        return CacheLocation(directory: homeDirectory() + "/.cache/cachewrap")
+    }
+
+    public init(directory: String) { self.directory = directory }
+
+    static func homeDirectory() -> String {
+        if let home = Environment.get("HOME"), !home.isEmpty { return home }
+        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        return "/tmp"
+    }
+
+    /// Creates the directory (and parents) and the database file with private modes. SQLite
+    /// gives its -wal and -shm files the database file's mode, so creating it 0600 covers them.
+    func prepare() throws(CachewrapError) {
+        try makeDirectories(directory)
+        let fd = open(databasePath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .storeUnavailable("\(databasePath): \(errnoText(errno))") }
+        close(fd)
+    }
+
+    private func makeDirectories(_ path: String) throws(CachewrapError) {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .storeUnavailable("\(path) is not a directory") }
+            return
+        }
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try makeDirectories(String(path[..<slash]))
+        }
+        let isCacheDir = path == directory
+        guard mkdir(path, isCacheDir ? 0o700 : 0o755) == 0 || errno == EEXIST else {
+            throw .storeUnavailable("cannot create \(path): \(errnoText(errno))")
+        }
+        if isCacheDir { chmod(path, 0o700) }
+    }
+
+    /// Moves a damaged database (and its WAL/SHM) aside so a fresh one can be made; the old file
+    /// is kept for inspection, not deleted.
+    func moveAside() -> String {
+        let target = databasePath + ".corrupt-\(Clock.nowMs())"
+        rename(databasePath, target)
+        unlink(databasePath + "-wal")
+        unlink(databasePath + "-shm")
+        return target
+    }
+}

@@ -1,0 +1,143 @@
+/// The store's management side: listing, removal, size limits. Used by `ls`, `show`, `rm`,
+/// `clear` and `gc`, never by the hit path.
+extension Store {
+    static let entryColumns = """
+        cid, tool, operation, display, context, created_ms, expires_ms, exit_code, duration_ms,
+        hits, last_used_ms, stdout_bytes, stderr_bytes
+        """
+
+    private func readInfo(_ s: SQLiteDatabase.Statement) -> EntryInfo {
+        var info = EntryInfo(cid: s.text(0), tool: s.text(1), operation: s.text(2), display: s.text(3),
+                             context: s.text(4), createdMs: s.int(5), expiresMs: s.int(6),
+                             exitCode: Int32(truncatingIfNeeded: s.int(7)), durationMs: s.int(8),
+                             stdoutBytes: s.int(11), stderrBytes: s.int(12))
+        info.hits = s.int(9)
+        info.lastUsedMs = s.int(10)
+        return info
+    }
+
+    /// Entries, newest first, optionally of one tool.
+    public func list(tool: String? = nil) throws(CachewrapError) -> [EntryInfo] {
+        try wrap { () throws(SQLiteDatabase.Failure) in
+            let stmt = try db.prepare("""
+                SELECT \(Store.entryColumns) FROM entries WHERE ?1 IS NULL OR tool = ?1 ORDER BY created_ms DESC
+                """)
+            try stmt.bind(tool.map { .text($0) })
+            var out: [EntryInfo] = []
+            while try stmt.step() { out.append(readInfo(stmt)) }
+            return out
+        }
+    }
+
+    /// The one entry whose CID starts with `prefix`; an error when none or several match.
+    public func entry(prefix: String) throws(CachewrapError) -> EntryInfo {
+        let matches = try wrap { () throws(SQLiteDatabase.Failure) in
+            // A range scan on the primary key instead of LIKE, which would treat _ and % as wildcards.
+            let stmt = try db.prepare("SELECT \(Store.entryColumns) FROM entries WHERE cid >= ? AND cid < ? LIMIT 2")
+            try stmt.bind(.text(prefix), .text(prefix + "\u{10FFFF}"))
+            var out: [EntryInfo] = []
+            while try stmt.step() { out.append(readInfo(stmt)) }
+            return out
+        }
+        guard !prefix.isEmpty, let first = matches.first else { throw .noEntry(prefix) }
+        guard matches.count == 1 else { throw .ambiguousPrefix(prefix, matches.count) }
+        return first
+    }
+
+    /// The recorded output frames of one entry.
+    public func frames(cid: String) throws(CachewrapError) -> [UInt8] {
+        try lookup(cid)?.frames ?? []
+    }
+
+    /// Removes entries by CID; returns how many went.
+    @discardableResult
+    public func remove(cids: [String]) throws(CachewrapError) -> Int {
+        try deleting("DELETE FROM entries WHERE cid = ?", cids.map { [.text($0)] })
+    }
+
+    /// Removes a tool's entries, or one operation's (`rm --tool gh --op "pr list"`), optionally
+    /// only within one repository/endpoint context (invalidation after a mutation).
+    @discardableResult
+    public func remove(tool: String, operation: String? = nil, context: String? = nil) throws(CachewrapError) -> Int {
+        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) AND (?3 IS NULL OR context = ?3)",
+                     [[.text(tool), operation.map { .text($0) }, context.map { .text($0) }]])
+    }
+
+    /// Removes entries that expired before `cutoffMs`.
+    @discardableResult
+    public func removeExpired(before cutoffMs: Int64 = Clock.nowMs()) throws(CachewrapError) -> Int {
+        try deleting("DELETE FROM entries WHERE expires_ms <= ?", [[.int(cutoffMs)]])
+    }
+
+    /// Drops every entry and output (counters stay: they are history, not cache).
+    public func clear() throws(CachewrapError) {
+        _ = try deleting("DELETE FROM entries", [[]])
+        try wrap { () throws(SQLiteDatabase.Failure) in try db.execute("VACUUM") }
+    }
+
+    /// Evicts least-recently-used entries until the outputs fit in `maxBytes`; returns how many.
+    public func evict(toFit maxBytes: Int64) throws(CachewrapError) -> Int {
+        try wrap { () throws(SQLiteDatabase.Failure) in
+            try db.transaction { () throws(SQLiteDatabase.Failure) in
+                var total = try db.scalar("SELECT COALESCE(SUM(LENGTH(frames)), 0) FROM outputs")
+                guard total > maxBytes else { return 0 }
+                var victims: [(String, String)] = []
+                let scan = try db.prepare("""
+                    SELECT e.cid, e.tool, LENGTH(o.frames) FROM entries e JOIN outputs o ON o.id = e.output_id
+                    ORDER BY e.last_used_ms ASC
+                    """)
+                while total > maxBytes, try scan.step() {
+                    victims.append((scan.text(0), scan.text(1)))
+                    total -= scan.int(2)
+                }
+                let delete = try db.prepare("DELETE FROM entries WHERE cid = ?")
+                var perTool: [String: Int64] = [:]
+                for (cid, tool) in victims {
+                    try delete.bind(.text(cid)).run()
+                    perTool[tool, default: 0] += 1
+                }
+                for (tool, n) in perTool { try addCounters(tool: tool, [.evictions: n]) }
+                try dropOrphanOutputs()
+                return victims.count
+            }
+        }
+    }
+
+    /// How many entries there are and how many bytes their distinct outputs take.
+    public func size() throws(CachewrapError) -> (entries: Int64, bytes: Int64) {
+        try wrap { () throws(SQLiteDatabase.Failure) in
+            (try db.scalar("SELECT COUNT(*) FROM entries"),
+             try db.scalar("SELECT COALESCE(SUM(LENGTH(frames)), 0) FROM outputs"))
+        }
+    }
+
+    private func deleting(_ sql: String, _ rows: [[SQLiteValue?]]) throws(CachewrapError) -> Int {
+        try wrap { () throws(SQLiteDatabase.Failure) in
+            try db.transaction { () throws(SQLiteDatabase.Failure) in
+                let stmt = try db.prepare(sql)
+                var removed = 0
+                for row in rows {
+                    try stmt.bind(values: row).run()
+                    removed += db.changes
+                }
+                try dropOrphanOutputs()
+                return removed
+            }
+        }
+    }
+}
+
+extension Store {
+    /// Entries and output bytes per tool, for `stats` (an output shared by two tools counts for both).
+    public func sizeByTool() throws(CachewrapError) -> [String: (entries: Int64, bytes: Int64)] {
+        try wrap { () throws(SQLiteDatabase.Failure) in
+            let stmt = try db.prepare("""
+                SELECT e.tool, COUNT(*), COALESCE(SUM(e.stdout_bytes + e.stderr_bytes), 0)
+                FROM entries e GROUP BY e.tool
+                """)
+            var out: [String: (entries: Int64, bytes: Int64)] = [:]
+            while try stmt.step() { out[stmt.text(0)] = (stmt.int(1), stmt.int(2)) }
+            return out
+        }
+    }
+}

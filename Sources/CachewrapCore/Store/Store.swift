@@ -1,0 +1,84 @@
+/// The SQLite CID store: entries keyed by CID, outputs stored once per distinct content, and
+/// counters that survive restarts. One short transaction per write; WAL so readers never wait.
+public final class Store {
+    let db: SQLiteDatabase
+    public let location: CacheLocation
+
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS outputs(
+            id INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL UNIQUE,
+            frames BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS entries(
+            cid TEXT PRIMARY KEY,
+            tool TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            display TEXT NOT NULL,
+            context TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL,
+            exit_code INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            hits INTEGER NOT NULL DEFAULT 0,
+            last_used_ms INTEGER NOT NULL,
+            stdout_bytes INTEGER NOT NULL,
+            stderr_bytes INTEGER NOT NULL,
+            output_id INTEGER NOT NULL REFERENCES outputs(id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS entries_by_tool ON entries(tool, operation);
+        CREATE INDEX IF NOT EXISTS entries_by_output ON entries(output_id);
+        CREATE INDEX IF NOT EXISTS entries_by_use ON entries(last_used_ms);
+        CREATE TABLE IF NOT EXISTS counters(
+            tool TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            PRIMARY KEY(tool, name)
+        ) WITHOUT ROWID;
+        """
+
+    /// Opens the store, creating it on first use. A damaged database is moved aside and a new one
+    /// made, with one warning: losing a cache is cheap, refusing to run is not.
+    public init(location: CacheLocation = .fromEnvironment()) throws(CachewrapError) {
+        self.location = location
+        try location.prepare()
+        do {
+            db = try Store.open(location)
+        } catch let failure where failure.isCorruption {
+            let aside = location.moveAside()
+            Console.warn("cache database was damaged (\(failure.message)); moved it to \(aside) and started a new one")
+            try location.prepare()
+            do { db = try Store.open(location) } catch { throw .storeUnavailable(error.message) }
+        } catch {
+            throw .storeUnavailable("\(location.databasePath): \(error.message)")
+        }
+    }
+
+    private static func open(_ location: CacheLocation) throws(SQLiteDatabase.Failure) -> SQLiteDatabase {
+        let db = try SQLiteDatabase(path: location.databasePath)
+        // The version check reads the header: a file that is not a database fails here, early.
+        if try db.scalar("PRAGMA user_version") == 0 {
+            try db.execute("PRAGMA journal_mode=WAL")
+            try db.transaction { () throws(SQLiteDatabase.Failure) in
+                try db.execute(schema)
+                try db.execute("PRAGMA user_version=1")
+            }
+        }
+        try db.execute("PRAGMA synchronous=NORMAL")
+        return db
+    }
+
+    /// Maps a database failure to the user-facing error, moving a damaged file aside so the next
+    /// call starts clean.
+    func wrap<T>(_ body: () throws(SQLiteDatabase.Failure) -> T) throws(CachewrapError) -> T {
+        do {
+            return try body()
+        } catch {
+            if error.isCorruption {
+                let aside = location.moveAside()
+                throw .storeUnavailable("cache database is damaged (\(error.message)); moved it to \(aside)")
+            }
+            throw .storeUnavailable(error.message)
+        }
+    }
+}
