@@ -4,7 +4,7 @@ public enum Duration {
     /// Seconds in `text`, or nil when it is not a duration.
     public static func seconds(_ text: String) -> Int64? {
         if text == "0" { return 0 }
-        guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+        guard let unit = text.last, text.first?.isNumber == true, let number = Int64(text.dropLast()) else { return nil }
         let scale: Int64
         switch unit {
         case "s": scale = 1
@@ -33,11 +33,11 @@ public enum ByteSize {
         let upper = text.uppercased().replacingSuffix("IB", with: "").replacingSuffix("B", with: "")
         guard let last = upper.last else { return nil }
         let scales: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        if let scale = scales[last] {
-            guard let n = Int64(upper.dropLast()), n >= 0 else { return nil }
-            return n * scale
-        }
-        return Int64(upper).flatMap { $0 >= 0 ? $0 : nil }
+        guard upper.first?.isNumber == true else { return nil }
+        guard let scale = scales[last] else { return Int64(upper) }
+        guard let n = Int64(upper.dropLast()) else { return nil }
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : bytes
     }
 
     public static func format(_ bytes: Int64) -> String {

@@ -44,7 +44,7 @@ extension WrapOptions {
         while i < args.count {
             let arg = args[i].text
             guard arg.hasPrefix("--"), arg != "--" else { break }
-            let parts = arg.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = arg.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let name = parts[0], inline = parts.count > 1 ? parts[1] : nil
             switch name {
             case "--ttl": options.ttlSeconds = try duration(name, inline)
@@ -54,7 +54,10 @@ extension WrapOptions {
                 let text = try value(name, inline: inline)
                 guard let n = Int(text), n >= 0 else { throw .badNumber(option: name, value: text) }
                 options.retries = n
-            case "--env": options.keyEnv.append(try value(name, inline: inline))
+            case "--env":
+                let variable = try value(name, inline: inline)
+                guard !variable.isEmpty else { throw .missingValue(name) }
+                options.keyEnv.append(variable)
             case "--refresh": options.refresh = true
             case "--no-cache": options.noCache = true
             case "--offline": options.offline = true

@@ -16,7 +16,7 @@ public struct GhPolicy: ToolPolicy {
         "label list": .metadata, "gist list": .metadata, "gist view": .metadata, "org list": .metadata,
         "ruleset list": .metadata, "ruleset view": .metadata, "ruleset check": .metadata,
         "cache list": .live, "secret list": .metadata, "variable list": .metadata, "variable get": .metadata,
-        "auth status": .identity, "status": .live, "api": .live,
+        "auth status": .identity, "status": .live, "api": .live, "copilot explain": .prompt,
     ]
 
     /// Read commands that pick from a menu when given no argument on a terminal.
@@ -59,26 +59,29 @@ public struct GhPolicy: ToolPolicy {
 
     public func decide(_ args: [String]) -> Decision {
         let words = GhPolicy.words(args)
+        // Under `gh auth`, -h is --hostname; everywhere else it is help.
+        let wantsHelp = GhPolicy.has(args, "--help") || (args.first != "auth" && args.contains("-h"))
+            || words.first == "help"
+        if words.isEmpty && args == ["--version"] || words == ["version"] {
+            return finish(Decision(.cacheable, "gh version is static", operation: "version"), ttl: .static, args)
+        }
+        if wantsHelp {
+            return finish(Decision(.cacheable, "help text is static", operation: "help"), ttl: .static, args)
+        }
         guard let group = words.first else {
             return Decision(.passthrough, "bare gh prints usage", operation: "gh")
         }
-        if group == "--version" || group == "version" {
-            return finish(Decision(.cacheable, "gh version is static", operation: "version"), ttl: .static, args)
-        }
-        if args.contains("--help") || args.contains("-h") || group == "help" {
-            return finish(Decision(.cacheable, "help text is static", operation: "help"), ttl: .static, args)
-        }
         let singleWord = ["status", "api", "browse", "search"].contains(group)
         let operation = singleWord || words.count < 2 ? group : "\(group) \(words[1])"
-        if args.contains("--web") || (args.contains("-w") && operation != "run list") {
+        if GhPolicy.has(args, "--web") || (args.contains("-w") && operation != "run list") {
             return Decision(.passthrough, "--web opens a browser", operation: operation)
         }
         if group == "browse" { return Decision(.passthrough, "gh browse opens a browser", operation: operation) }
         if operation == "auth token" { return Decision(.passthrough, "prints a token: never stored", operation: operation) }
-        if operation == "auth status" && (args.contains("--show-token") || args.contains("-t")) {
+        if operation == "auth status" && (GhPolicy.has(args, "--show-token") || args.contains("-t")) {
             return Decision(.passthrough, "--show-token prints a token: never stored", operation: operation)
         }
-        if GhPolicy.interactive.contains(operation) || (operation == "pr checks" && args.contains("--watch")) {
+        if GhPolicy.interactive.contains(operation) || (operation == "pr checks" && GhPolicy.has(args, "--watch")) {
             return Decision(.interactive, "\(operation) is interactive", operation: operation)
         }
         if group == "search" {
@@ -86,7 +89,7 @@ public struct GhPolicy: ToolPolicy {
         }
         if group == "api" { return GhAPIRule.decide(args).map { finish($0, ttl: .live, args) } ?? apiPassthrough(args) }
         if let verb = words.dropFirst().first, GhPolicy.mutatingVerbs.contains(verb) {
-            if verb == "create" && !GhPolicy.hasContentFlags(args) {
+            if verb == "create" && GhPolicy.createPrompts(group: group, args: args) {
                 return Decision(.interactive, "\(operation) without --title/--body prompts", operation: operation)
             }
             return Decision(.mutating, "\(operation) changes state", operation: operation)
@@ -133,7 +136,7 @@ public struct GhPolicy: ToolPolicy {
             let a = args[i]
             if a == "--" { out.append(contentsOf: args[(i + 1)...]); break }
             if a.hasPrefix("-") && a != "-" {
-                if valueFlags.contains(a) { i += 1 }
+                if valueFlags.contains(a) || (a == "-h" && args.first == "auth") { i += 1 }
             } else {
                 out.append(a)
             }
@@ -142,11 +145,19 @@ public struct GhPolicy: ToolPolicy {
         return out
     }
 
-    /// `pr create --title T --body B` (or `--fill`) runs without prompting.
-    static func hasContentFlags(_ args: [String]) -> Bool {
-        args.contains { a in
+    /// A boolean flag given as `--flag` or `--flag=VALUE` (anything but false), as gh's flag
+    /// parser accepts both.
+    static func has(_ args: [String], _ flag: String) -> Bool {
+        args.contains { $0 == flag || ($0.hasPrefix(flag + "=") && $0 != flag + "=false") }
+    }
+
+    /// Whether a create will prompt: `pr create`/`issue create` without title or body flags, and
+    /// any other create given nothing at all to create from.
+    static func createPrompts(group: String, args: [String]) -> Bool {
+        guard group == "pr" || group == "issue" else { return args.count <= 2 }
+        return !args.contains { a in
             ["-t", "--title", "-b", "--body", "-F", "--body-file", "-f", "--fill", "--fill-first", "--fill-verbose",
-             "--web", "-w"].contains(a) || a.hasPrefix("--title=") || a.hasPrefix("--body=")
+             "--web", "-w", "-T", "--template"].contains(a) || a.hasPrefix("--title=") || a.hasPrefix("--body=")
         }
     }
 

@@ -81,14 +81,21 @@ extension Store {
             try db.transaction { () throws(SQLiteDatabase.Failure) in
                 var total = try db.scalar("SELECT COALESCE(SUM(LENGTH(frames)), 0) FROM outputs")
                 guard total > maxBytes else { return 0 }
+                // Outputs are shared between entries: bytes come free only when an output's
+                // last entry goes, so count references as victims are chosen.
                 var victims: [(String, String)] = []
+                var references: [Int64: Int64] = [:]
                 let scan = try db.prepare("""
-                    SELECT e.cid, e.tool, LENGTH(o.frames) FROM entries e JOIN outputs o ON o.id = e.output_id
-                    ORDER BY e.last_used_ms ASC
+                    SELECT e.cid, e.tool, e.output_id, LENGTH(o.frames),
+                           (SELECT COUNT(*) FROM entries r WHERE r.output_id = e.output_id)
+                    FROM entries e JOIN outputs o ON o.id = e.output_id ORDER BY e.last_used_ms ASC
                     """)
                 while total > maxBytes, try scan.step() {
                     victims.append((scan.text(0), scan.text(1)))
-                    total -= scan.int(2)
+                    let output = scan.int(2)
+                    let left = (references[output] ?? scan.int(4)) - 1
+                    references[output] = left
+                    if left == 0 { total -= scan.int(3) }
                 }
                 let delete = try db.prepare("DELETE FROM entries WHERE cid = ?")
                 var perTool: [String: Int64] = [:]

@@ -12,7 +12,7 @@ struct CommandArguments {
         while i < args.count {
             let arg = args[i].text
             if arg.hasPrefix("--") && arg.count > 2 {
-                let parts = arg.split(separator: "=", maxSplits: 1).map(String.init)
+                let parts = arg.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 if allowedFlags.contains(parts[0]) && parts.count == 1 {
                     flags.insert(parts[0])
                 } else if valued.contains(parts[0]) {

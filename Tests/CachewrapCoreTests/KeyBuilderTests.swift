@@ -1,0 +1,166 @@
+import Glibc
+import Testing
+
+@testable import CachewrapCore
+
+/// Guards the key document (DESIGN.md section 5): secrets enter it only as `sha256:` digests but
+/// still separate identities, non-UTF-8 argv keys distinctly, stdin and terminal shape join the
+/// key, and the CID is the `bafkrei…` CIDv1 of exactly the canonical document bytes.
+///
+/// The suite sets environment variables, so it is serialized and restores what it changed.
+@Suite(.serialized) struct KeyBuilderTests {
+    static let pipe = TerminalShape(isTerminal: false, columns: 0, rows: 0)
+
+    static func decision(keyEnv: [String] = ["GH_TOKEN", "GH_HOST"], secret: Set<Int> = []) -> Decision {
+        var d = Decision(.cacheable, "test", operation: "pr list")
+        d.keyEnv = keyEnv
+        d.secretArguments = secret
+        return d
+    }
+
+    static func key(_ args: [Argument] = [Argument("pr"), Argument("list")], decision: Decision = decision(),
+                    stdin: String? = nil, terminal: TerminalShape = pipe) -> InvocationKey {
+        KeyBuilder(tool: "gh", toolPath: "/usr/bin/gh", arguments: args, decision: decision,
+                   stdinDigest: stdin, terminal: terminal).build()
+    }
+
+    /// Runs `body` with `values` set (nil unsets), then restores the previous environment.
+    static func withEnvironment<T>(_ values: [String: String?], _ body: () throws -> T) rethrows -> T {
+        let saved = values.keys.map { ($0, Environment.get($0)) }
+        for (name, value) in values {
+            if let value { setenv(name, value, 1) } else { unsetenv(name) }
+        }
+        defer {
+            for (name, value) in saved {
+                if let value { setenv(name, value, 1) } else { unsetenv(name) }
+            }
+        }
+        return try body()
+    }
+
+    @Test func secretEnvIsDigestedNotStored() {
+        Self.withEnvironment(["GH_TOKEN": "some-secret", "GH_HOST": "github.example"]) {
+            let key = Self.key()
+            #expect(!key.text.contains("some-secret"))
+            #expect(key.text.contains("sha256:"))
+            #expect(key.text.contains(Secret.digest(name: "GH_TOKEN", value: Array("some-secret".utf8))))
+            // A host is not a secret: it stays readable.
+            #expect(key.text.contains("\"GH_HOST\":\"github.example\""))
+        }
+    }
+
+    @Test func differentTokensGiveDifferentKeys() {
+        let a = Self.withEnvironment(["GH_TOKEN": "some-secret"]) { Self.key() }
+        let b = Self.withEnvironment(["GH_TOKEN": "other-secret"]) { Self.key() }
+        let none = Self.withEnvironment(["GH_TOKEN": nil]) { Self.key() }
+        let again = Self.withEnvironment(["GH_TOKEN": "some-secret"]) { Self.key() }
+        #expect(a.cid != b.cid)
+        #expect(a.cid != none.cid)
+        #expect(a.cid == again.cid)
+        #expect(a.text == again.text)
+    }
+
+    @Test func hostChangesTheKey() {
+        let a = Self.withEnvironment(["GH_HOST": "github.com"]) { Self.key() }
+        let b = Self.withEnvironment(["GH_HOST": "ghe.example"]) { Self.key() }
+        #expect(a.cid != b.cid)
+    }
+
+    @Test func variablesOutsideTheAllowlistDoNotMatter() {
+        let a = Self.withEnvironment(["CACHEWRAP_TEST_UNRELATED": "1"]) { Self.key() }
+        let b = Self.withEnvironment(["CACHEWRAP_TEST_UNRELATED": "2"]) { Self.key() }
+        #expect(a.cid == b.cid)
+    }
+
+    @Test func sameSecretUnderTwoNamesDigestsDifferently() {
+        let value = Array("same".utf8)
+        #expect(Secret.digest(name: "GH_TOKEN", value: value) != Secret.digest(name: "GITHUB_TOKEN", value: value))
+        #expect(Secret.digest(name: "GH_TOKEN", value: value).hasPrefix("sha256:"))
+        #expect(Secret.digest(name: "GH_TOKEN", value: value).count == 7 + 64)
+        #expect(Secret.isSecretName("GH_TOKEN") && Secret.isSecretName("VAST_API_KEY"))
+        #expect(!Secret.isSecretName("GH_HOST"))
+    }
+
+    @Test func nonUTF8ArgumentKeysDistinctly() {
+        let raw = Argument(bytes: [0x66, 0xff])
+        let repaired = Argument("f\u{FFFD}")
+        #expect(!raw.isValidUTF8)
+        #expect(raw.text == repaired.text)
+        let a = Self.key([Argument("api"), raw])
+        let b = Self.key([Argument("api"), repaired])
+        #expect(a.cid != b.cid)
+        #expect(a.text.contains("66ff"))
+    }
+
+    @Test func argumentsAndOrderMatter() {
+        let a = Self.key([Argument("pr"), Argument("list")])
+        let b = Self.key([Argument("list"), Argument("pr")])
+        let c = Self.key([Argument("pr list")])
+        let d = Self.key([Argument("pr"), Argument("list"), Argument("")])
+        #expect(Set([a.cid, b.cid, c.cid, d.cid]).count == 4)
+    }
+
+    @Test func secretArgumentsAreDigested() {
+        let args = [Argument("api"), Argument("-H"), Argument("Authorization: token abc123"), Argument("user")]
+        let secret = Self.key(args, decision: Self.decision(keyEnv: [], secret: [2]))
+        let other = Self.key([Argument("api"), Argument("-H"), Argument("Authorization: token zzz999"),
+                              Argument("user")], decision: Self.decision(keyEnv: [], secret: [2]))
+        #expect(!secret.text.contains("abc123"))
+        #expect(secret.text.contains("sha256:"))
+        #expect(secret.cid != other.cid)
+    }
+
+    @Test func stdinDigestChangesTheKey() {
+        let none = Self.key(stdin: nil)
+        let a = Self.key(stdin: "sha256:" + Hex.encode(SHA256.hash(Array("one".utf8))))
+        let b = Self.key(stdin: "sha256:" + Hex.encode(SHA256.hash(Array("two".utf8))))
+        #expect(Set([none.cid, a.cid, b.cid]).count == 3)
+    }
+
+    @Test func terminalShapeChangesTheKey() {
+        let piped = Self.key(terminal: Self.pipe)
+        let narrow = Self.key(terminal: TerminalShape(isTerminal: true, columns: 80, rows: 24))
+        let wide = Self.key(terminal: TerminalShape(isTerminal: true, columns: 120, rows: 24))
+        #expect(Set([piped.cid, narrow.cid, wide.cid]).count == 3)
+    }
+
+    @Test func cidIsTheCIDOfTheCanonicalDocument() {
+        let key = Self.withEnvironment(["GH_TOKEN": "some-secret"]) { Self.key() }
+        #expect(key.cid.hasPrefix("bafkrei"))
+        #expect(key.cid.count == 59)
+        #expect(key.cid == CID.of(key.document.canonicalBytes))
+        #expect(key.text == key.document.canonicalText)
+        #expect(Array(key.text.utf8) == key.document.canonicalBytes)
+        #expect(key.text.hasPrefix("{"))
+        #expect(!key.text.contains(" "))
+    }
+
+    @Test func documentHoldsVersionToolAndArgv() {
+        let key = Self.withEnvironment(["GH_TOKEN": nil, "GH_HOST": nil]) { Self.key() }
+        #expect(key.text.contains("\"v\":1"))
+        #expect(key.text.contains("\"tool\":\"gh\""))
+        #expect(key.text.contains("\"argv\":[\"pr\",\"list\"]"))
+        #expect(key.text.contains("\"tty\":false"))
+        #expect(!key.text.contains("\"env\""))
+        #expect(key.context == "")
+    }
+
+    @Test func staticAnswersKeyOnTheBinary() {
+        var d = Self.decision(keyEnv: [])
+        d.ttlClass = .static
+        let key = KeyBuilder(tool: "gh", toolPath: "/bin/sh", arguments: [Argument("--version")], decision: d,
+                             stdinDigest: nil, terminal: Self.pipe).build()
+        #expect(key.text.contains("\"binary\""))
+        #expect(key.text.contains("/bin/sh"))
+        #expect(!Self.key([Argument("--version")], decision: Self.decision(keyEnv: [])).text.contains("\"binary\""))
+    }
+
+    @Test func cwdContextJoinsTheKey() {
+        var d = Self.decision(keyEnv: [])
+        d.context = .cwd
+        let key = Self.key(decision: d)
+        let cwd = KeyBuilder.currentDirectory()
+        #expect(key.context == "cwd:" + cwd)
+        #expect(key.cid != Self.key(decision: Self.decision(keyEnv: [])).cid)
+    }
+}
