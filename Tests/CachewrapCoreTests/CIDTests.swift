@@ -28,20 +28,6 @@ import Testing
         #expect(Hex.encode([UInt8]()) == "")
     }
 
-    /// Runs `command` through bash and returns its standard output.
-    static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: output, as: UTF8.self)
-    }
-
     /// sha256sum for the digest, `01 55 12 20` prepended, basenc for base32: no code shared with ours.
     @Test(arguments: [0, 1, 5, 300, 4096, 70_000])
     func agreesWithCoreutilsPipeline(size: Int) throws {
@@ -55,7 +41,7 @@ import Testing
             d=$(sha256sum '\#(url.path)' | cut -c1-64 | sed 's/../\\x&/g')
             printf '%b' "\\x01\\x55\\x12\\x20$d" | basenc --base32 -w0 | tr 'A-Z' 'a-z' | tr -d '='
             """#
-        let expected = "b" + (try Self.shell(script)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let expected = "b" + (try Shell.output("/bin/bash", ["-c", script])).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(CID.of(data) == expected)
         #expect(expected.hasPrefix("bafkrei"))
     }

@@ -11,16 +11,8 @@ import Testing
             .appendingPathComponent("cachewrap-sha-\(UUID().uuidString)")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: output.prefix(64), as: UTF8.self)
+        let output = try Shell.output("/usr/bin/sha256sum", [url.path])
+        return String(output.prefix(64))
     }
 
     static func randomBytes(_ count: Int) -> [UInt8] {
