@@ -176,7 +176,7 @@ import Testing
 
     @Test(arguments: GhPolicyTests.cases)
     func classifies(_ c: Case) {
-        let d = GhPolicy().decide(c.argv)
+        let d = GhPolicy.spec.decide(c.argv)
         if let expected = c.expected {
             #expect(d.commandClass == expected, "\(d.reason)")
         } else {
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test func cacheableDecisionsCarryGhKeyEnv() {
-        let d = GhPolicy().decide(["pr", "list"])
+        let d = GhPolicy.spec.decide(["pr", "list"])
         for name in ["GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_HOST",
                      "GH_REPO", "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
                      "GH_FORCE_TTY", "GLAMOUR_STYLE"] {
@@ -216,37 +216,37 @@ import Testing
 
     @Test func prListDependsOnTheRepository() {
         guard ghRepoUnset else { return }
-        #expect(GhPolicy().decide(["pr", "list"]).context == .repository)
-        #expect(GhPolicy().decide(["issue", "view", "7"]).context == .repository)
-        #expect(GhPolicy().decide(["repo", "view"]).context == .repository)
+        #expect(GhPolicy.spec.decide(["pr", "list"]).context == .repository)
+        #expect(GhPolicy.spec.decide(["issue", "view", "7"]).context == .repository)
+        #expect(GhPolicy.spec.decide(["repo", "view"]).context == .repository)
     }
 
     @Test func explicitRepoDropsTheRepositoryContext() {
-        #expect(GhPolicy().decide(["pr", "list", "-R", "o/r"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["pr", "list", "--repo", "o/r"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["pr", "list", "--repo=o/r"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["repo", "view", "cli/cli"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["pr", "list", "-R", "o/r"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["pr", "list", "--repo", "o/r"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["pr", "list", "--repo=o/r"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["repo", "view", "cli/cli"]).context == KeyContext.none)
     }
 
     @Test func apiContextFollowsPlaceholders() {
-        #expect(GhPolicy().decide(["api", "repos/o/r"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["api", "repos/{owner}/{repo}/pulls"]).context == .repository)
-        #expect(GhPolicy().decide(["api", "repos/{owner}/{repo}/branches/{branch}"]).context == .repository)
+        #expect(GhPolicy.spec.decide(["api", "repos/o/r"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["api", "repos/{owner}/{repo}/pulls"]).context == .repository)
+        #expect(GhPolicy.spec.decide(["api", "repos/{owner}/{repo}/branches/{branch}"]).context == .repository)
     }
 
     @Test func repositoryFreeCommandsHaveNoContext() {
-        #expect(GhPolicy().decide(["search", "repos", "x"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["auth", "status"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["status"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["gist", "list"]).context == KeyContext.none)
-        #expect(GhPolicy().decide(["repo", "list"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["search", "repos", "x"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["auth", "status"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["status"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["gist", "list"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["repo", "list"]).context == KeyContext.none)
     }
 
     // MARK: Secrets and stdin
 
     @Test func authorizationHeaderIsSecret() {
         let args = ["api", "-H", "Authorization: token abc", "user"]
-        let d = GhPolicy().decide(args)
+        let d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
         #expect(d.secretArguments == [2])
     }
@@ -254,20 +254,20 @@ import Testing
     @Test func inlineAndLongAuthorizationHeadersAreSecret() {
         let args = ["api", "--header", "authorization: Bearer x", "-HX-Token: y", "--header=Authorization: z",
                     "-H", "Accept: application/json", "user"]
-        let d = GhPolicy().decide(args)
+        let d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
         #expect(d.secretArguments == [2, 3, 4])
     }
 
     @Test func plainHeadersAreNotSecret() {
-        let d = GhPolicy().decide(["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"])
+        let d = GhPolicy.spec.decide(["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"])
         #expect(d.commandClass == .cacheable)
         #expect(d.secretArguments.isEmpty)
     }
 
     @Test func stdinIsKeyedOnlyWhenNamed() {
-        #expect(GhPolicy().decide(["pr", "list"]).keysStdin == false)
-        #expect(GhPolicy().decide(["api", "graphql", "-f", "query=query { viewer { login } }"]).keysStdin == false)
+        #expect(GhPolicy.spec.decide(["pr", "list"]).keysStdin == false)
+        #expect(GhPolicy.spec.decide(["api", "graphql", "-f", "query=query { viewer { login } }"]).keysStdin == false)
     }
 
     @Test func policyRegistryKnowsGh() {

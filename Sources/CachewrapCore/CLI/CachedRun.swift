@@ -3,7 +3,7 @@
 struct CachedRun {
     let request: WrapRequest
     let toolPath: String
-    let policy: ToolPolicy
+    let policy: PolicySpec
     let decision: Decision
 
     /// Largest transcript stored; bigger outputs stream through uncached.
@@ -47,7 +47,7 @@ struct CachedRun {
         if foundExpired { counting[.expirations] = 1 }
         do {
             if !options.noCache && !outcome.overflowed && policy.isStorable(outcome) {
-                try store.save(entry(for: key, outcome: outcome, now: now, ttl: requestedTTL ?? decision.ttlClass.seconds), transcript: outcome.transcript, counting: counting)
+                try store.save(entry(for: key, outcome: outcome, now: now, ttl: requestedTTL ?? decision.ttlSeconds), transcript: outcome.transcript, counting: counting)
             } else {
                 try store.count(tool: policy.tool, counting)
             }

@@ -2,14 +2,14 @@
 /// so `cachewrap key` prints exactly the key a real call would use.
 extension WrapRequest {
     /// The generic policy after `--`, the tool's own policy, or nil for a tool without one.
-    func policy() -> ToolPolicy? {
-        generic ? GenericPolicy(command: tool, keyEnv: options.keyEnv) : Policies.named(tool)
+    func policy() -> PolicySpec? {
+        generic ? PolicySpec.generic(command: tool, keyEnv: options.keyEnv) : Policies.named(tool)
     }
 
     /// The argv the tool is started with, its name first.
     var commandLine: [Argument] { [Argument(tool)] + arguments }
 
-    func key(policy: ToolPolicy, decision: Decision, toolPath: String, stdin: [UInt8]?) -> InvocationKey {
+    func key(policy: PolicySpec, decision: Decision, toolPath: String, stdin: [UInt8]?) -> InvocationKey {
         // Generic commands key on their whole argv (the command is the "tool"); known tools on
         // their name plus arguments, wherever the binary lives.
         KeyBuilder(tool: generic ? "--" : policy.tool, toolPath: toolPath,

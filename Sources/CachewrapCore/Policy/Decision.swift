@@ -6,6 +6,8 @@ public enum CommandClass: String, Sendable {
     case interactive
     /// Changes remote state: never served or retried; exec'd.
     case mutating
+    /// Idempotent but not worth storing (downloads): run with retry, nothing stored.
+    case uncached
     /// Unknown or unsafe to cache (tokens, browsers): exec'd untouched.
     case passthrough
 }
@@ -42,6 +44,10 @@ public struct Decision: Sendable, Equatable {
     /// A short name for what is run ("pr list", "api"), for `ls`, `rm --op` and stats.
     public var operation: String
     public var ttlClass: TTLClass = .live
+    /// The TTL class's seconds, or the config file's override for this operation.
+    public var ttlSeconds: Int64 = TTLClass.live.seconds
+    /// Retries on top of the tool's own, for transient failures.
+    public var retries = 0
     public var keyEnv: [String] = []
     /// Files whose content digest joins the key (e.g. gh's hosts.yml: who is logged in).
     public var identityFiles: [String] = []
@@ -59,23 +65,14 @@ public struct Decision: Sendable, Equatable {
     }
 }
 
-/// A tool's rules. Each tool has one; what no rule marks cacheable passes through.
-public protocol ToolPolicy: Sendable {
-    var tool: String { get }
-    func decide(_ args: [String]) -> Decision
-    /// Whether a finished run may be stored; by default only exit 0.
-    func isStorable(_ outcome: RunOutcome) -> Bool
-}
-
-extension ToolPolicy {
-    public func isStorable(_ outcome: RunOutcome) -> Bool { outcome.status == 0 }
-}
-
-/// The policy for a name: a known tool's, or nil for a command with no policy.
+/// The policy for a name: a known tool's (with the user's config applied), or nil for a command
+/// with no policy.
 public enum Policies {
-    public static func named(_ tool: String) -> ToolPolicy? {
+    public static let known = ["gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot"]
+
+    public static func named(_ tool: String) -> PolicySpec? {
         switch tool {
-        case "gh": GhPolicy()
+        case "gh": GhPolicy.spec
         default: nil
         }
     }

@@ -1,24 +1,14 @@
-/// `cachewrap -- CMD`: the user asked for caching, so any successful run is cached with the
-/// default TTL, keyed on argv, cwd, stdin, the terminal and the variables named with `--env`.
-public struct GenericPolicy: ToolPolicy {
-    public let tool: String
-    public let keyEnv: [String]
-
-    public init(command: String, keyEnv: [String]) {
-        self.tool = command
-        self.keyEnv = keyEnv
-    }
-
-    public func decide(_ args: [String]) -> Decision {
-        var decision = Decision(.cacheable, "cachewrap -- CMD: caching was asked for", operation: baseName(tool))
-        decision.ttlClass = .command
-        decision.keyEnv = keyEnv
-        decision.context = .cwd
-        decision.keysStdin = true
-        return decision
-    }
-
-    private func baseName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+extension PolicySpec {
+    /// `cachewrap -- CMD`: the user asked for caching, so any successful run is cached with the
+    /// default TTL, keyed on argv, cwd, stdin, the terminal and the variables named with `--env`.
+    public static func generic(command: String, keyEnv: [String]) -> PolicySpec {
+        let name = command.split(separator: "/").last.map(String.init) ?? command
+        var spec = PolicySpec(tool: name, rules: [
+            Rule(.always, .cache(.command), "cachewrap -- CMD: caching was asked for", operation: name),
+        ])
+        spec.keyEnv = keyEnv
+        spec.context = { _ in .cwd }
+        spec.keysStdin = { _ in true }
+        return spec
     }
 }

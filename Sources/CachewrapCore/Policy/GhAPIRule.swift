@@ -1,25 +1,17 @@
 /// `gh api`: cacheable only when the effective HTTP method is GET or HEAD, and for GraphQL only
 /// when the query is not a mutation. gh turns any field into a POST unless `-X GET` is given.
 enum GhAPIRule {
-    /// A cacheable decision, or nil when the request may change something.
-    static func decide(_ args: [String]) -> Decision? {
+    /// True when the request cannot change anything: GET/HEAD, or a GraphQL query that is not
+    /// a mutation, with no body read from a file or stdin.
+    static func isReadOnly(_ args: [String]) -> Bool {
         let request = parse(args)
-        guard request.readsFile == false else { return nil }
+        guard !request.readsFile else { return false }
         if request.endpoint == "graphql" {
-            guard let query = request.fields.first(where: { $0.hasPrefix("query=") }),
-                  !query.contains("mutation"), request.method == nil || request.method == "POST" else { return nil }
-            return Decision(.cacheable, "gh api graphql with a query (not a mutation)", operation: "api")
+            guard let query = request.fields.first(where: { $0.hasPrefix("query=") }) else { return false }
+            return !query.contains("mutation") && (request.method == nil || request.method == "POST")
         }
         let method = request.method ?? (request.fields.isEmpty && !request.hasInput ? "GET" : "POST")
-        guard method == "GET" || method == "HEAD" else { return nil }
-        return Decision(.cacheable, "gh api \(method) is read-only", operation: "api")
-    }
-
-    static func whyNotCacheable(_ args: [String]) -> String {
-        let request = parse(args)
-        if request.readsFile { return "gh api reads a file or stdin (@file, --input): its content is not keyed" }
-        if request.endpoint == "graphql" { return "gh api graphql: a mutation, or a query cachewrap cannot see" }
-        return "gh api \(request.method ?? "POST") (fields without -X GET make gh send POST) may change state"
+        return method == "GET" || method == "HEAD"
     }
 
     struct Request {

@@ -10,7 +10,7 @@ enum KeyCommand {
         let decision = policy.decide(request.arguments.map(\.text))
         let path = (try? ToolLocator().locate(request.tool)) ?? request.tool
         let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision))
-        let ttl = request.options.ttlSeconds ?? decision.ttlClass.seconds
+        let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         if asJSON {
             Console.output(JSONValue.object([
                 "cid": .string(key.cid), "document": .string(key.text),

@@ -1,0 +1,61 @@
+/// An argv as policies see it: positional words (flags and their values removed) and flags.
+/// Parsed once per invocation with the tool's list of flags that take a value.
+public struct ArgvShape: Sendable {
+    public let args: [String]
+    /// Positional words in order: the command path, then its arguments.
+    public let words: [String]
+    /// The command path, e.g. "pr list" (first `depth` words; one word for single-word groups).
+    public let operation: String
+    /// How many words the operation took, so `arguments` are the words after it.
+    public let operationDepth: Int
+
+    public init(_ args: [String], valueFlags: Set<String>, depth: Int = 2, singleWordGroups: Set<String> = []) {
+        self.args = args
+        var out: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--" { out.append(contentsOf: args[(i + 1)...]); break }
+            if a.hasPrefix("-") && a != "-" {
+                if valueFlags.contains(a) { i += 1 }
+            } else {
+                out.append(a)
+            }
+            i += 1
+        }
+        words = out
+        let n = out.first.map { singleWordGroups.contains($0) } == true ? 1 : min(depth, out.count)
+        operationDepth = n
+        operation = out.prefix(n).joined(separator: " ")
+    }
+
+    /// Positional words after the operation (IDs, names, prompts).
+    public var arguments: ArraySlice<String> { words.dropFirst(operationDepth) }
+
+    /// A flag given as `--flag`, `--flag=VALUE` (anything but false) or, for a short flag, `-f`.
+    public func has(_ flag: String) -> Bool {
+        args.contains { $0 == flag || ($0.hasPrefix(flag + "=") && $0 != flag + "=false") }
+    }
+
+    public func hasAny(_ flags: [String]) -> Bool { flags.contains { has($0) } }
+
+    /// The value of `flag` (`--flag V` or `--flag=V`), the last one when repeated.
+    public func value(of flag: String) -> String? {
+        var found: String?
+        for (i, a) in args.enumerated() {
+            if a == flag, i + 1 < args.count { found = args[i + 1] }
+            else if a.hasPrefix(flag + "=") { found = String(a.dropFirst(flag.count + 1)) }
+        }
+        return found
+    }
+
+    /// Indexes in `args` of the values of `flags` (or of the whole `--flag=V` argument).
+    public func valueIndexes(of flags: Set<String>) -> Set<Int> {
+        var out: Set<Int> = []
+        for (i, a) in args.enumerated() {
+            if flags.contains(a), i + 1 < args.count { out.insert(i + 1) }
+            if let eq = a.firstIndex(of: "="), a.hasPrefix("--"), flags.contains(String(a[..<eq])) { out.insert(i) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,39 @@
+/// Patterns over a finished run's output: markers that forbid storing a "successful" run
+/// (vastai exits 0 on HTTP errors), and the patterns the retry logic reads.
+public struct OutputCheck: Sendable {
+    /// Which stream a pattern is looked for in; tools that print errors on stdout need `.either`.
+    public enum Stream: Sendable { case stdout, stderr, either }
+
+    public let stream: Stream
+    public let pattern: String
+
+    public init(_ stream: Stream, _ pattern: String) {
+        self.stream = stream
+        self.pattern = pattern
+    }
+
+    /// Whether the pattern appears in the recorded output. Searches bytes, so invalid UTF-8
+    /// output cannot hide or fake a marker.
+    public func matches(_ transcript: Transcript) -> Bool {
+        let needle = Array(pattern.utf8)
+        switch stream {
+        case .stdout: return transcript.stream(1).containsBytes(needle)
+        case .stderr: return transcript.stream(2).containsBytes(needle)
+        case .either: return transcript.stream(1).containsBytes(needle) || transcript.stream(2).containsBytes(needle)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= count - needle.count {
+            if self[i] == first && self[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,82 @@
+/// A tool's policy as data: a rule table plus what the key depends on and how to read the
+/// output. One engine (`decide`, `isStorable`) serves every tool, and the config file edits
+/// the data, so a new tool or subcommand needs no new code.
+public struct PolicySpec: Sendable {
+    public var tool: String
+    /// Flags that take a value, so the value is not read as a command word.
+    public var valueFlags: Set<String> = []
+    /// How many words name an operation ("pr list": 2); `singleWordGroups` take one ("api").
+    public var depth = 2
+    public var singleWordGroups: Set<String> = []
+    /// Read top to bottom, first match wins; no match passes through.
+    public var rules: [Rule]
+    public var keyEnv: [String] = []
+    /// Files whose content digest joins the key (who is logged in, project instructions).
+    public var identityFiles: @Sendable () -> [String] = { [] }
+    /// What around the command the output depends on, for cacheable commands.
+    public var context: @Sendable (ArgvShape) -> KeyContext = { _ in .none }
+    /// Whether stdin carrying data is read, hashed into the key and fed to the tool.
+    public var keysStdin: @Sendable (ArgvShape) -> Bool = { _ in false }
+    /// Flags whose values are secrets (`--api-key`): hashed in the key, hidden in displays.
+    public var secretFlags: Set<String> = []
+    /// Other secret arguments a flag list cannot describe (gh's `-H "Authorization: ..."`).
+    public var secretArguments: @Sendable (ArgvShape) -> Set<Int> = { _ in [] }
+    /// Markers of a failure despite exit 0: such a run is never stored.
+    public var failureMarkers: [OutputCheck] = []
+    /// Exit 0 with nothing on stdout is a failure (claude's known bug).
+    public var emptyStdoutIsFailure = false
+    /// Signs of a passing failure worth a retry, and of a quota that a retry cannot beat.
+    public var transient: [OutputCheck] = []
+    public var quota: [OutputCheck] = []
+    /// Retries on top of the tool's own (gh retries nothing itself; claude retries 10 times).
+    public var retries = 0
+    /// Per-operation TTLs from the config file, in seconds.
+    public var ttlOverrides: [String: Int64] = [:]
+
+    public init(tool: String, rules: [Rule]) {
+        self.tool = tool
+        self.rules = rules
+    }
+
+    public func shape(_ args: [String]) -> ArgvShape {
+        ArgvShape(args, valueFlags: valueFlags, depth: depth, singleWordGroups: singleWordGroups)
+    }
+
+    public func decide(_ args: [String]) -> Decision {
+        let shape = shape(args)
+        let operation = shape.operation.isEmpty ? tool : shape.operation
+        guard let rule = rules.first(where: { $0.condition.holds(shape) }) else {
+            return Decision(.passthrough, "no \(tool) rule makes '\(operation)' cacheable", operation: operation)
+        }
+        var decision = Decision(rule.verdict.commandClass, rule.reason, operation: rule.operation ?? operation)
+        decision.retries = retries
+        guard case .cache(let ttl) = rule.verdict else { return decision }
+        decision.ttlClass = ttl
+        decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttl.seconds
+        decision.keyEnv = keyEnv
+        decision.identityFiles = identityFiles()
+        decision.context = context(shape)
+        decision.keysStdin = keysStdin(shape)
+        decision.secretArguments = shape.valueIndexes(of: secretFlags).union(secretArguments(shape))
+        return decision
+    }
+
+    /// Only exit 0 without a failure marker is worth storing.
+    public func isStorable(_ outcome: RunOutcome) -> Bool {
+        guard outcome.status == 0 else { return false }
+        if emptyStdoutIsFailure && outcome.transcript.stdoutCount == 0 { return false }
+        return !failureMarkers.contains { $0.matches(outcome.transcript) }
+    }
+}
+
+extension Verdict {
+    var commandClass: CommandClass {
+        switch self {
+        case .cache: .cacheable
+        case .interactive: .interactive
+        case .mutating: .mutating
+        case .uncached: .uncached
+        case .passthrough: .passthrough
+        }
+    }
+}

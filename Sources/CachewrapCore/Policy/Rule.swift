@@ -1,0 +1,69 @@
+/// One line of a policy table: when `condition` holds, the command gets `verdict`.
+/// Rules are read top to bottom and the first match wins, so safety rules come first.
+public struct Rule: Sendable {
+    public let condition: Condition
+    public let verdict: Verdict
+    public let reason: String
+    /// The operation name to record, when the shape's own ("--version") is not telling.
+    public let operation: String?
+
+    public init(_ condition: Condition, _ verdict: Verdict, _ reason: String, operation: String? = nil) {
+        self.condition = condition
+        self.verdict = verdict
+        self.reason = reason
+        self.operation = operation
+    }
+}
+
+/// What a rule decides.
+public enum Verdict: Sendable, Equatable {
+    case cache(TTLClass)
+    case interactive
+    case mutating
+    /// Idempotent but not worth storing (downloads): retried, never cached.
+    case uncached
+    case passthrough
+}
+
+/// A predicate on an argv shape. Enough to write every tool's table as data; `custom` covers
+/// the few rules that need code (gh api's method, claude's --allowedTools).
+public indirect enum Condition: Sendable {
+    /// The operation is one of these; an entry ending in " *" matches every operation of that group.
+    case operation(Set<String>)
+    /// The second word (the verb) is one of these: `create`, `delete`...
+    case verb(Set<String>)
+    /// Any of these flags is given (`--web`, `--web=true`, `-w`).
+    case flag([String])
+    /// A flag has one of these values (`--permission-mode acceptEdits`).
+    case flagValue(String, Set<String>)
+    /// No positional word after the operation (`gh run view` without an ID prompts).
+    case noArguments
+    /// The argv is exactly these words (`--version`).
+    case exactly([String])
+    case environment(String)
+    case all([Condition])
+    case any([Condition])
+    case not(Condition)
+    case always
+    case custom(@Sendable (ArgvShape) -> Bool)
+
+    public func holds(_ shape: ArgvShape) -> Bool {
+        switch self {
+        case .operation(let ops):
+            return ops.contains(shape.operation) || ops.contains { op in
+                op.hasSuffix(" *") && shape.words.first == String(op.dropLast(2))
+            }
+        case .verb(let verbs): return shape.words.count > 1 && verbs.contains(shape.words[1])
+        case .flag(let flags): return shape.hasAny(flags)
+        case .flagValue(let flag, let values): return shape.value(of: flag).map(values.contains) ?? false
+        case .noArguments: return shape.arguments.isEmpty
+        case .exactly(let args): return shape.args == args
+        case .environment(let name): return Environment.get(name).map { !$0.isEmpty } ?? false
+        case .all(let conditions): return conditions.allSatisfy { $0.holds(shape) }
+        case .any(let conditions): return conditions.contains { $0.holds(shape) }
+        case .not(let condition): return !condition.holds(shape)
+        case .always: return true
+        case .custom(let test): return test(shape)
+        }
+    }
+}
