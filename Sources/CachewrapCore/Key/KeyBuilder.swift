@@ -83,6 +83,10 @@ public struct KeyBuilder {
             return (nil, "")
         case .cwd:
             return (.object(["cwd": .string(cwd)]), "cwd:" + cwd)
+        case .workspace:
+            var value: [String: JSONValue] = ["cwd": .string(cwd)]
+            if let fingerprint = WorkspaceFingerprint.of(directory: cwd) { value["workspace"] = .string(fingerprint) }
+            return (.object(value), "cwd:" + cwd)
         case .repository:
             guard let git = GitContext.find(from: cwd) else { return (.object(["cwd": .string(cwd)]), "cwd:" + cwd) }
             return (.object(["git": .object(["remotes": .string(git.remotes), "head": .string(git.head)])]),

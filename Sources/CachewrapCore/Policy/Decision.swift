@@ -35,6 +35,9 @@ public enum KeyContext: String, Sendable {
     case cwd
     /// The git repository around the working directory: its remotes and checked-out branch.
     case repository
+    /// The working directory and the state of its work tree (commit, branch, uncommitted
+    /// changes): what an LLM agent reads when it answers.
+    case workspace
 }
 
 /// A policy's verdict on one argv, with the reason `explain` shows.
@@ -73,6 +76,14 @@ public enum Policies {
     public static func named(_ tool: String) -> PolicySpec? {
         switch tool {
         case "gh": GhPolicy.spec
+        case "hf": HFPolicy.spec
+        case "huggingface-cli": HuggingFaceCLIPolicy.spec
+        case "vastai": VastaiPolicy.spec
+        case "code": CodePolicy.spec
+        case "claude": ClaudePolicy.spec
+        case "gemini": GeminiPolicy.spec
+        case "groq": GroqPolicy.spec
+        case "copilot": CopilotPolicy.spec
         default: nil
         }
     }

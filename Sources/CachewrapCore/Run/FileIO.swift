@@ -70,3 +70,12 @@ enum FileIO {
         return type == S_IFIFO || type == S_IFREG || type == S_IFSOCK
     }
 }
+
+extension FileIO {
+    /// Size and modification time of a file, as bytes for a digest; empty when it is missing.
+    static func stamp(_ path: String) -> [UInt8] {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return [] }
+        return Array("\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)".utf8)
+    }
+}
