@@ -15,32 +15,6 @@ import Testing
 // gh prints the JSON body as received (no trailing newline when stdout is a pipe); on an HTTP error
 // it prints the body on stdout, `gh: <message> (HTTP NNN)` on stderr, and exits 1.
 
-/// The environment for one `cachewrap gh …` run against `server`: the sandbox's base env (with
-/// /usr/bin on PATH, where gh lives) plus gh's proxy, host, token and config settings. `NO_PROXY`
-/// is set empty on purpose, so gh never bypasses the proxy for anything.
-private func ghEnv(_ sb: TestSandbox, _ server: FakeHTTPServer, token: String = "test-token-1") -> [String: String] {
-    var env = sb.baseEnv()
-    let proxy = "http://127.0.0.1:\(server.port)"
-    env["GH_HOST"] = "github.localhost"
-    env["HTTP_PROXY"] = proxy
-    env["HTTPS_PROXY"] = proxy
-    env["NO_PROXY"] = ""
-    env["GH_TOKEN"] = token
-    env["GH_CONFIG_DIR"] = sb.root + "/ghconfig"
-    env["GH_NO_UPDATE_NOTIFIER"] = "1"
-    env["GH_PROMPT_DISABLED"] = "1"
-    return env
-}
-
-/// A working directory inside the sandbox that is not a git repository (the sandbox lives in /tmp),
-/// so gh's repo context and cachewrap's workspace fingerprint are both empty and stable.
-private func workDir(_ sb: TestSandbox) throws -> String {
-    let dir = sb.root + "/work"
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    try FileManager.default.createDirectory(atPath: sb.root + "/ghconfig", withIntermediateDirectories: true)
-    return dir
-}
-
 /// The JSON body the fake GitHub answers for a repository; distinctive, so a replay is recognisable.
 private let repoBody = #"{"id":4242,"full_name":"o/r","private":false,"description":"cachewrap e2e"}"#
 
@@ -69,7 +43,7 @@ struct GhClientTests {
             req.method == "GET" && req.path == "/repos/o/r" ? .json(repoBody) : .json(#"{"message":"Not Found"}"#, status: 404)
         }
         defer { server.stop() }
-        let env = ghEnv(sb, server), cwd = try workDir(sb)
+        let env = ghEnvironment(sb, server), cwd = try ghWorkDir(sb)
 
         let first = try cachewrap(["gh", "api", "repos/o/r"], env: env, cwd: cwd)
         let second = try cachewrap(["gh", "api", "repos/o/r"], env: env, cwd: cwd)
@@ -102,7 +76,7 @@ struct GhClientTests {
             req.method == "POST" ? .json(#"{"number":7,"title":"x"}"#, status: 201) : .json(#"{"message":"Not Found"}"#, status: 404)
         }
         defer { server.stop() }
-        let env = ghEnv(sb, server), cwd = try workDir(sb)
+        let env = ghEnvironment(sb, server), cwd = try ghWorkDir(sb)
 
         let first = try cachewrap(args, env: env, cwd: cwd)
         let second = try cachewrap(args, env: env, cwd: cwd)
@@ -129,8 +103,8 @@ struct GhClientTests {
             return .json(#"{"id":4242,"full_name":"o/r","seen_auth":"\#(auth)"}"#)
         }
         defer { server.stop() }
-        let cwd = try workDir(sb)
-        let envA = ghEnv(sb, server, token: "token-alpha"), envB = ghEnv(sb, server, token: "token-beta")
+        let cwd = try ghWorkDir(sb)
+        let envA = ghEnvironment(sb, server, token: "token-alpha"), envB = ghEnvironment(sb, server, token: "token-beta")
 
         let a1 = try cachewrap(["gh", "api", "repos/o/r"], env: envA, cwd: cwd)
         let b1 = try cachewrap(["gh", "api", "repos/o/r"], env: envB, cwd: cwd)
@@ -154,7 +128,7 @@ struct GhClientTests {
         let secret = "some-secret-value-123"
         let server = try FakeHTTPServer { _ in .json(repoBody) }
         defer { server.stop() }
-        let env = ghEnv(sb, server, token: secret), cwd = try workDir(sb)
+        let env = ghEnvironment(sb, server, token: secret), cwd = try ghWorkDir(sb)
 
         let first = try cachewrap(["gh", "api", "repos/o/r"], env: env, cwd: cwd)
         let second = try cachewrap(["gh", "api", "repos/o/r"], env: env, cwd: cwd)
@@ -196,7 +170,7 @@ struct GhClientTests {
             .json(#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}"#, status: 404)
         }
         defer { server.stop() }
-        let env = ghEnv(sb, server), cwd = try workDir(sb)
+        let env = ghEnvironment(sb, server), cwd = try ghWorkDir(sb)
 
         let first = try cachewrap(["gh", "api", "repos/o/missing"], env: env, cwd: cwd)
         #expect(first.status == 1, "exit \(first.status), stderr: \(first.stderrText)")
@@ -224,7 +198,7 @@ struct GhClientTests {
                 : .json(#"{"message":"Not Found"}"#, status: 404)
         }
         defer { server.stop() }
-        let env = ghEnv(sb, server), cwd = try workDir(sb)
+        let env = ghEnvironment(sb, server), cwd = try ghWorkDir(sb)
         let args = ["gh", "api", "-X", "GET", "search/issues", "-f", "q=bug"]
 
         let first = try cachewrap(args, env: env, cwd: cwd)

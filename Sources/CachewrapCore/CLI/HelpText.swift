@@ -14,6 +14,7 @@ enum HelpText {
           cachewrap clear                           remove every entry
           cachewrap gc [--max-size SIZE]            drop old entries, evict LRU to fit SIZE (default 1G)
           cachewrap key [--json] TOOL [ARGS...]     print the key document and its CID; runs nothing
+          cachewrap explain TOOL [ARGS...]          the policy's decision and why, the key, hit or miss
 
         Options (before TOOL):
           --ttl DUR        keep results fresh for DUR (30s, 10m, 2h, 7d) instead of the policy's TTL

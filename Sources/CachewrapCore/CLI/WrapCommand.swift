@@ -23,7 +23,7 @@ struct WrapCommand {
                 Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.rawValue) (\(decision.reason)), so it is never served from the cache")
                 return CachewrapError.offlineMiss(request.tool).exitCode
             }
-            countPassthrough(tool: policy.tool)
+            recordPassthrough(tool: policy.tool, invalidating: decision.invalidates)
             return handOver(path)
         }
         return CachedRun(request: request, toolPath: path, policy: policy, decision: decision).run()
@@ -37,9 +37,19 @@ struct WrapCommand {
         return code == EACCES_CODE || code == ENOEXEC_CODE ? CachewrapError.notExecutable(path).exitCode : error.exitCode
     }
 
-    /// Counts a pass-through for `stats`; a store problem must not stop the tool, so errors are dropped.
-    private func countPassthrough(tool: String) {
-        guard let store = try? Store() else { return }
-        try? store.count(tool: tool, [.passthrough: 1])
+    /// Counts a pass-through for `stats` and, before a mutation, drops the tool's entries: an
+    /// agent that creates a PR and then lists PRs must see its PR. Done before the exec because
+    /// the tool takes over this process; if the mutation fails, only cache is lost. Every entry
+    /// of the tool goes, not only this repository's: `gh api repos/o/r/pulls` or `pr list -R o/r`
+    /// carry no repository context, and a stale read is worse than a re-run. A store problem must
+    /// not stop the tool, so errors are reported and the tool runs.
+    private func recordPassthrough(tool: String, invalidating: Bool) {
+        do {
+            let store = try Store()
+            if invalidating { try store.remove(tool: tool) }
+            try store.count(tool: tool, [.passthrough: 1])
+        } catch {
+            if invalidating { Console.warn("\(error.message); could not drop cached \(tool) entries before this change") }
+        }
     }
 }

@@ -46,12 +46,14 @@ struct GitContext {
 extension String {
     func trimmingNewlines() -> String { trimmingCharacters(in: "\r\n") }
 
-    /// Trims any of `set`'s characters from both ends (Foundation-free).
+    /// Trims any of `set`'s scalars from both ends (Foundation-free). Works on scalars, not
+    /// Characters: "\r\n" is one Character, so a Character set would miss a lone "\n".
     func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        guard let start = firstIndex(where: { !chars.contains($0) }),
-              let end = lastIndex(where: { !chars.contains($0) }) else { return "" }
-        return String(self[start...end])
+        let scalars = Set(set.unicodeScalars)
+        var view = Substring(self).unicodeScalars
+        while let first = view.first, scalars.contains(first) { view.removeFirst() }
+        while let last = view.last, scalars.contains(last) { view.removeLast() }
+        return String(view)
     }
 }
 

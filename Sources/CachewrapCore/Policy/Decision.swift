@@ -51,6 +51,8 @@ public struct Decision: Sendable, Equatable {
     public var ttlSeconds: Int64 = TTLClass.live.seconds
     /// Retries on top of the tool's own, for transient failures.
     public var retries = 0
+    /// Drop the tool's cached entries before running: the command may change what they show.
+    public var invalidates = false
     public var keyEnv: [String] = []
     /// Files whose content digest joins the key (e.g. gh's hosts.yml: who is logged in).
     public var identityFiles: [String] = []

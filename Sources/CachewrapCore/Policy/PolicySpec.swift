@@ -50,6 +50,7 @@ public struct PolicySpec: Sendable {
         }
         var decision = Decision(rule.verdict.commandClass, rule.reason, operation: rule.operation ?? operation)
         decision.retries = retries
+        decision.invalidates = rule.invalidates
         guard case .cache(let ttl) = rule.verdict else { return decision }
         decision.ttlClass = ttl
         decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttl.seconds

@@ -6,12 +6,17 @@ public struct Rule: Sendable {
     public let reason: String
     /// The operation name to record, when the shape's own ("--version") is not telling.
     public let operation: String?
+    /// Whether running it may change what cached reads would show, so the tool's entries are
+    /// dropped first: every mutation, and interactive commands that create (`gh pr create`).
+    public let invalidates: Bool
 
-    public init(_ condition: Condition, _ verdict: Verdict, _ reason: String, operation: String? = nil) {
+    public init(_ condition: Condition, _ verdict: Verdict, _ reason: String, operation: String? = nil,
+                invalidates: Bool? = nil) {
         self.condition = condition
         self.verdict = verdict
         self.reason = reason
         self.operation = operation
+        self.invalidates = invalidates ?? (verdict == .mutating)
     }
 }
 

@@ -1,0 +1,49 @@
+/// `cachewrap explain TOOL ARGS...`: the policy's verdict and why, the TTL and retries, the key's
+/// fields (secrets only as digests, as stored), and whether the call would hit now. Runs nothing.
+enum ExplainCommand {
+    static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
+        let request = try Cachewrap.parseWrap(args)
+        let path = (try? ToolLocator().locate(request.tool)) ?? "not found on PATH"
+        guard let policy = request.policy() else {
+            Console.output("""
+                tool:      \(request.tool) (\(path))
+                class:     passthrough: '\(request.tool)' has no caching policy (use 'cachewrap -- \(request.tool) ...' to cache it)
+
+                """)
+            return 0
+        }
+        let decision = policy.decide(request.arguments.map(\.text))
+        var lines = [
+            "tool:      \(policy.tool) (\(path))",
+            "operation: \(decision.operation)",
+            "class:     \(decision.commandClass.rawValue): \(decision.reason)",
+        ]
+        if decision.invalidates { lines.append("effect:    drops every cached \(policy.tool) entry before it runs") }
+        guard decision.commandClass == .cacheable else {
+            lines.append("cache:     never served from the cache; runs as if cachewrap were not there")
+            Console.output(lines.joined(separator: "\n") + "\n")
+            return 0
+        }
+        let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
+        lines.append("ttl:       \(Duration.format(seconds: ttl)) (\(request.options.ttlSeconds == nil ? decision.ttlClass.rawValue : "--ttl"))")
+        lines.append("retries:   \(request.options.retries ?? decision.retries)")
+        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision))
+        lines.append("key:       \(key.cid)")
+        if case .object(let fields) = key.document {
+            for name in fields.keys.sorted() { lines.append("  \(name): \(fields[name]!.canonicalText)") }
+        }
+        lines.append("now:       \(status(of: key, ttl: request.options.ttlSeconds))")
+        Console.output(lines.joined(separator: "\n") + "\n")
+        return 0
+    }
+
+    /// Hit, expired or miss for this key right now, read without touching counters.
+    private static func status(of key: InvocationKey, ttl: Int64?) -> String {
+        guard let store = try? Store(), let cached = try? store.lookup(key.cid) else { return "miss (nothing cached)" }
+        let now = Clock.nowMs()
+        let expires = ttl.map { cached.createdMs + $0 * 1000 } ?? cached.expiresMs
+        let age = Duration.format(seconds: (now - cached.createdMs) / 1000)
+        guard now < expires else { return "miss (cached \(age) ago, expired)" }
+        return "hit (cached \(age) ago, fresh for \(Duration.format(seconds: (expires - now) / 1000)))"
+    }
+}
