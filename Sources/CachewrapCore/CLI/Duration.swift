@@ -17,6 +17,15 @@ public enum Duration {
         return overflow ? nil : value
     }
 
+    /// Milliseconds in `text`: a duration as above, or a whole number of milliseconds (`250ms`)
+    /// for the retry timings, where seconds are too coarse.
+    public static func milliseconds(_ text: String) -> Int64? {
+        if text.hasSuffix("ms"), text.first?.isNumber == true { return Int64(text.dropLast(2)) }
+        guard let seconds = seconds(text) else { return nil }
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? nil : ms
+    }
+
     /// A compact human form for `ls` and `explain`: 45s, 12m, 3h, 2d.
     public static func format(seconds: Int64) -> String {
         let s = max(0, seconds)

@@ -1,0 +1,48 @@
+/// Full-jitter exponential backoff (DESIGN.md section 7): the wait before retry n (0-based) is
+/// random in [0, min(cap, base·2^n)], all retries together stay inside `budget`, and a server's
+/// own hint wins when it fits the budget. Jitter keeps a fleet of agents from retrying in step.
+public struct Backoff: Sendable, Equatable {
+    public var baseMs: Int64 = 1000
+    public var capMs: Int64 = 30_000
+    public var budgetMs: Int64 = 120_000
+
+    public init(baseMs: Int64 = 1000, capMs: Int64 = 30_000, budgetMs: Int64 = 120_000) {
+        self.baseMs = baseMs
+        self.capMs = capMs
+        self.budgetMs = budgetMs
+    }
+
+    /// Milliseconds to wait before retry `attempt` (0 = the first retry), or nil when the wait
+    /// would pass the budget (`spentMs` already used). A hint is honoured exactly, or not at all.
+    public func delay<R: RandomNumberGenerator>(attempt: Int, hintSeconds: Int64?, spentMs: Int64,
+                                                using random: inout R) -> Int64? {
+        let left = budgetMs - spentMs
+        if let hint = hintSeconds {
+            let wanted = hint * 1000
+            return wanted <= left ? wanted : nil
+        }
+        let exponent = min(attempt, 30)
+        let ceiling = min(capMs, baseMs << exponent)
+        let wait = ceiling > 0 ? Int64.random(in: 0...ceiling, using: &random) : 0
+        return wait <= left ? wait : (left > 0 ? left : nil)
+    }
+
+    /// The policy from the environment: CACHEWRAP_RETRY_BASE, CACHEWRAP_RETRY_CAP and
+    /// CACHEWRAP_RETRY_BUDGET take durations (`500ms`, `2s`); a bad value is warned about and
+    /// the default kept.
+    public static func fromEnvironment() -> Backoff {
+        var backoff = Backoff()
+        func read(_ name: String, _ apply: (Int64) -> Void) {
+            guard let text = Environment.get(name), !text.isEmpty else { return }
+            guard let ms = Duration.milliseconds(text) else {
+                Console.warn("\(name): \(CachewrapError.badDuration(text).message); using the default")
+                return
+            }
+            apply(ms)
+        }
+        read("CACHEWRAP_RETRY_BASE") { backoff.baseMs = $0 }
+        read("CACHEWRAP_RETRY_CAP") { backoff.capMs = $0 }
+        read("CACHEWRAP_RETRY_BUDGET") { backoff.budgetMs = $0 }
+        return backoff
+    }
+}
