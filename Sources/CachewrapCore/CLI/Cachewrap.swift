@@ -13,6 +13,7 @@ public enum Cachewrap {
         case "clear": ClearCommand.run
         case "gc": GCCommand.run
         case "key": KeyCommand.run
+        case "config": ConfigCommand.run
         case "explain": ExplainCommand.run
         default: nil
         }

@@ -15,6 +15,9 @@ public enum CachewrapError: Error, Equatable {
     case noEntry(String)
     case ambiguousPrefix(String, Int)
     case storeUnavailable(String)
+    /// config.toml has errors (each already printed as PATH:LINE: message); only management
+    /// commands fail on it, the wrap path warns and uses the defaults.
+    case badConfig(path: String, errors: Int)
 
     public var message: String {
         switch self {
@@ -32,6 +35,7 @@ public enum CachewrapError: Error, Equatable {
         case .noEntry(let p): "no cache entry matches '\(p)'"
         case .ambiguousPrefix(let p, let n): "'\(p)' matches \(n) entries: give more of the CID"
         case .storeUnavailable(let why): "cache store unavailable: \(why)"
+        case .badConfig(let path, let n): "\(path): \(n) \(n == 1 ? "error" : "errors"); until fixed, wrapped tools run with the built-in defaults"
         }
     }
 
@@ -43,6 +47,7 @@ public enum CachewrapError: Error, Equatable {
         case .offlineMiss: 69
         case .noEntry, .ambiguousPrefix: 1
         case .storeUnavailable: 74
+        case .badConfig: 78
         }
     }
 }

@@ -3,7 +3,7 @@
 extension WrapRequest {
     /// The generic policy after `--`, the tool's own policy, or nil for a tool without one.
     func policy() -> PolicySpec? {
-        generic ? PolicySpec.generic(command: tool, keyEnv: options.keyEnv) : Policies.named(tool)
+        generic ? Policies.generic(command: tool, keyEnv: options.keyEnv) : Policies.named(tool)
     }
 
     /// The argv the tool is started with, its name first.

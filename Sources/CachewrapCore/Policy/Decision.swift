@@ -69,24 +69,3 @@ public struct Decision: Sendable, Equatable {
         self.operation = operation
     }
 }
-
-/// The policy for a name: a known tool's (with the user's config applied), or nil for a command
-/// with no policy.
-public enum Policies {
-    public static let known = ["gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot"]
-
-    public static func named(_ tool: String) -> PolicySpec? {
-        switch tool {
-        case "gh": GhPolicy.spec
-        case "hf": HFPolicy.spec
-        case "huggingface-cli": HuggingFaceCLIPolicy.spec
-        case "vastai": VastaiPolicy.spec
-        case "code": CodePolicy.spec
-        case "claude": ClaudePolicy.spec
-        case "gemini": GeminiPolicy.spec
-        case "groq": GroqPolicy.spec
-        case "copilot": CopilotPolicy.spec
-        default: nil
-        }
-    }
-}

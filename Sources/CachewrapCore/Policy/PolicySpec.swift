@@ -53,7 +53,7 @@ public struct PolicySpec: Sendable {
         decision.invalidates = rule.invalidates
         guard case .cache(let ttl) = rule.verdict else { return decision }
         decision.ttlClass = ttl
-        decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttl.seconds
+        decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttlOverrides["*"] ?? ttl.seconds
         decision.keyEnv = keyEnv
         decision.identityFiles = identityFiles()
         decision.context = context(shape)

@@ -1,0 +1,62 @@
+/// `cachewrap config [--path]`: where the config file is, whether it exists, and what each tool
+/// ends up with. Unlike the wrap path (which warns and uses the defaults), a bad config is an
+/// error here: every problem as `PATH:LINE: message` on stderr, exit 78.
+enum ConfigCommand {
+    static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
+        let parsed = try CommandArguments(args, command: "config", flags: ["--path"])
+        let path = ConfigFile.path()
+        if parsed.has("--path") {
+            Console.output(path + "\n")
+            return 0
+        }
+        // Read afresh rather than through `UserConfig.current`, which would warn instead of listing.
+        let loaded = ConfigFile.load(path)
+        guard loaded.issues.isEmpty else {
+            // Bare `PATH:LINE: message` lines, like a compiler's, so editors can jump to them.
+            for issue in loaded.issues { FileIO.writeAll(2, issue.located(in: path) + "\n") }
+            throw .badConfig(path: path, errors: loaded.issues.count)
+        }
+        Console.output(report(loaded, path: path))
+        return 0
+    }
+
+    /// The file line, the generic commands' TTL, then one line per known tool.
+    static func report(_ loaded: ConfigFile.Loaded, path: String) -> String {
+        let config = loaded.config
+        var lines = ["config file: \(path) (\(loaded.exists ? "found" : "not found: built-in defaults"))"]
+        let generic = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide([]).ttlSeconds
+        lines.append("generic (cachewrap -- CMD): ttl \(exact(generic)) (\(config.defaultTTL == nil ? "built-in" : "config"))")
+        for tool in Policies.known {
+            guard let builtIn = Policies.builtIn(tool) else { continue }
+            lines.append("\(tool): " + settings(of: tool, builtIn: builtIn, config: config))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One tool's effective settings, each marked with where it comes from.
+    static func settings(of tool: String, builtIn: PolicySpec, config: UserConfig) -> String {
+        let own = config.tools[tool] ?? ToolConfig()
+        if own.disabled { return "disabled (every call passes straight through)" }
+        let spec = config.apply(to: builtIn)
+        let retriesFrom = own.retries != nil ? "config" : config.defaultRetries != nil ? "config defaults" : "built-in"
+        var parts = ["retries \(spec.retries) (\(retriesFrom))"]
+        if !spec.ttlOverrides.isEmpty {
+            // "*" last: it applies to whatever the named lines do not cover.
+            let names = spec.ttlOverrides.keys.sorted { ($0 == "*" ? 1 : 0, $0) < ($1 == "*" ? 1 : 0, $1) }
+            parts.append("ttl " + names.map { "\"\($0)\" \(exact(spec.ttlOverrides[$0] ?? 0))" }.joined(separator: ", "))
+        }
+        if !own.cacheable.isEmpty {
+            parts.append("extra cacheable " + own.cacheable.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        if !own.env.isEmpty { parts.append("extra env " + own.env.joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// A duration as the config file would write it, without rounding: 90s stays 90s, 300 is 5m.
+    static func exact(_ seconds: Int64) -> String {
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds > 0 && seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+}
