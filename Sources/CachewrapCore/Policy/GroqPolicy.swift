@@ -1,6 +1,12 @@
-/// groq rules (DESIGN.md section 6). Placeholder: everything passes through until written.
+/// groq (Groq Code CLI) rules (DESIGN.md section 6): it is a TUI, and its `-p` is `--proxy`,
+/// not a prompt, so only `--version` (commander's `-V`) and `--help` are cached; every other
+/// call runs as it is.
 public enum GroqPolicy {
     public static var spec: PolicySpec {
-        PolicySpec(tool: "groq", rules: [])
+        var spec = PolicySpec(tool: "groq", rules: Rule.staticInfo(version: ["--version", "-V"], help: ["--help", "-h"]))
+        // Options that take a value (groq `--help`), so a value is never read as a command word.
+        spec.valueFlags = ["-t", "--temperature", "-s", "--system", "-p", "--proxy"]
+        spec.keyEnv = ["GROQ_API_KEY"]
+        return spec
     }
 }
