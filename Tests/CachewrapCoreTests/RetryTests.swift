@@ -5,13 +5,6 @@ import Testing
 /// Guards the retry decisions (DESIGN.md section 7): how an attempt is classified from exit code
 /// and patterns on both streams, the server's retry hint, and full-jitter backoff inside a budget.
 @Suite struct RetryTests {
-    static func outcome(status: Int32, stdout: String = "", stderr: String = "") -> RunOutcome {
-        var transcript = Transcript()
-        transcript.append(stream: 1, Array(stdout.utf8))
-        transcript.append(stream: 2, Array(stderr.utf8))
-        return RunOutcome(status: status, transcript: transcript, overflowed: false, durationMs: 1)
-    }
-
     static var spec: PolicySpec {
         var spec = PolicySpec(tool: "t", rules: [])
         spec.transient = [OutputCheck(.stderr, "(HTTP 502)"), OutputCheck(.either, "429 Too Many Requests")]
@@ -22,15 +15,15 @@ import Testing
 
     @Test func classification() {
         let spec = Self.spec
-        #expect(spec.classify(Self.outcome(status: 0, stdout: "ok")) == .success)
-        #expect(spec.classify(Self.outcome(status: 1, stderr: "gh: boom (HTTP 502)")) == .transient(retryAfter: nil))
-        #expect(spec.classify(Self.outcome(status: 1, stderr: "gh: Not Found (HTTP 404)")) == .permanent)
+        #expect(spec.classify(finishedRun(0, stdout: "ok")) == .success)
+        #expect(spec.classify(finishedRun(1, stderr: "gh: boom (HTTP 502)")) == .transient(retryAfter: nil))
+        #expect(spec.classify(finishedRun(1, stderr: "gh: Not Found (HTTP 404)")) == .permanent)
         // Exit 0 with a failure marker is a failure; with a transient pattern on stdout, transient.
-        #expect(spec.classify(Self.outcome(status: 0, stderr: "Failed with error 401")) == .permanent)
-        #expect(spec.classify(Self.outcome(status: 0, stdout: "429 Too Many Requests", stderr: "Failed with error 429"))
+        #expect(spec.classify(finishedRun(0, stderr: "Failed with error 401")) == .permanent)
+        #expect(spec.classify(finishedRun(0, stdout: "429 Too Many Requests", stderr: "Failed with error 429"))
                 == .transient(retryAfter: nil))
-        #expect(spec.classify(Self.outcome(status: 1, stderr: "429 Too Many Requests; limit resets at 10:00 UTC")) == .quota)
-        #expect(spec.classify(Self.outcome(status: 1, stdout: "429 Too Many Requests. Retry after 7 seconds."))
+        #expect(spec.classify(finishedRun(1, stderr: "429 Too Many Requests; limit resets at 10:00 UTC")) == .quota)
+        #expect(spec.classify(finishedRun(1, stdout: "429 Too Many Requests. Retry after 7 seconds."))
                 == .transient(retryAfter: 7))
     }
 

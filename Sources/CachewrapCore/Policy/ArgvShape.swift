@@ -32,9 +32,14 @@ public struct ArgvShape: Sendable {
     /// Positional words after the operation (IDs, names, prompts).
     public var arguments: ArraySlice<String> { words.dropFirst(operationDepth) }
 
-    /// A flag given as `--flag`, `--flag=VALUE` (anything but false) or, for a short flag, `-f`.
+    /// Arguments before a `--`: what follows it is operands, never options (`hf jobs run IMG --
+    /// python --help` runs a job, it does not ask for help).
+    public var options: ArraySlice<String> { args.prefix { $0 != "--" } }
+
+    /// A flag given as `--flag`, `--flag=VALUE` (anything but false) or, for a short flag, `-f`,
+    /// before any `--`.
     public func has(_ flag: String) -> Bool {
-        args.contains { $0 == flag || ($0.hasPrefix(flag + "=") && $0 != flag + "=false") }
+        options.contains { $0 == flag || ($0.hasPrefix(flag + "=") && $0 != flag + "=false") }
     }
 
     public func hasAny(_ flags: [String]) -> Bool { flags.contains { has($0) } }
