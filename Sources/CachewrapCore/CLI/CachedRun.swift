@@ -35,8 +35,8 @@ struct CachedRun {
         }
         let outcome: RunOutcome
         do {
-            outcome = try ChildProcess(path: toolPath, arguments: request.commandLine,
-                                       stdinData: stdinData, recordLimit: CachedRun.maxEntryBytes).run()
+            outcome = try ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData,
+                                       terminal: .ofStdout(), recordLimit: CachedRun.maxEntryBytes).run()
         } catch {
             Console.error(error.message)
             return error.exitCode

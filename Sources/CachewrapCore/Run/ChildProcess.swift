@@ -5,19 +5,45 @@ public struct RunOutcome: Sendable {
     /// The exit code, or 128+N when the tool died of signal N (the shell's convention).
     public var status: Int32
     public var transcript: Transcript
-    /// The output outgrew the recording limit: it was shown in full but cannot be stored.
+    /// The output was shown in full but cannot be stored: it outgrew the recording limit, our
+    /// reader went away mid-run, or a terminal run had no pseudo-terminal to record through.
     public var overflowed: Bool
     public var durationMs: Int64
 }
 
-/// Runs a tool with stdout and stderr on pipes, copying every chunk live to our own stdout and
-/// stderr while recording it, so the user sees output as it happens and the cache gets the
-/// same bytes in the same order.
+/// Runs a tool with its output recorded, copying every chunk live to our own stdout and stderr,
+/// so the user sees output as it happens and the cache gets the same bytes in the same order.
+///
+/// stderr is always a pipe. stdout is a pipe when ours is not a terminal, and a pseudo-terminal
+/// of our terminal's size when it is (DESIGN.md section 9), so the tool prints what it would
+/// print on the user's terminal. Reading the pty's master ends with EIO instead of EOF once the
+/// tool (and anything it left running) has closed its end; Linux hands out every buffered byte
+/// before that EIO, and `pump` keeps reading on POLLHUP until the read itself fails, so nothing
+/// written just before exit is lost.
+///
+/// The tool stays in cachewrap's session and process group, and the pty is NOT its controlling
+/// terminal (no setsid/TIOCSCTTY). Why:
+/// - Ctrl-C, Ctrl-\ and Ctrl-Z on the user's terminal go to its foreground process group, which
+///   holds cachewrap and the tool: the tool gets SIGINT/SIGQUIT/SIGTSTP straight from the kernel,
+///   as it would alone, and job control (`fg`) resumes both. A new session would need cachewrap
+///   to forward every such signal by hand, and could not forward a stop faithfully.
+/// - A tool that queries the terminal (gh's glamour sends OSC 11 + `ESC[6n` to learn the
+///   background colour) first checks that its stdout is its foreground controlling terminal; on
+///   ours it is not, so it skips the query and uses its default. Were the pty its controlling
+///   terminal, the query would be recorded and replayed to the user's terminal, whose answer
+///   would land on the user's shell prompt while the tool waited seconds for a reply that cannot
+///   come. (The cached output therefore never depends on an answer that is not in the key.)
+/// - /dev/tty still means the user's terminal, as it does without cachewrap.
+/// The window size is copied once at start and not updated on SIGWINCH: the recorded output
+/// must have the width the key says.
 struct ChildProcess {
     let path: String
     let arguments: [Argument]
-    /// Bytes to feed on the tool's stdin; nil lets the tool inherit ours.
+    /// Bytes to feed on the tool's stdin; nil lets the tool inherit ours on a pipe run, and gives
+    /// it /dev/null on a terminal run (a cacheable command must not read the user's keyboard).
     let stdinData: [UInt8]?
+    /// The shape of our stdout, as the key recorded it: a terminal means a terminal run.
+    let terminal: TerminalShape
     /// Stop recording (but keep streaming) past this many bytes.
     let recordLimit: Int
 
@@ -26,14 +52,26 @@ struct ChildProcess {
         // the tool itself gets the default SIGPIPE back through the spawn attributes.
         signal(SIGPIPE, SIG_IGN)
         let started = Clock.nowMs()
-        let out = try makePipe(), err = try makePipe()
-        let input = stdinData == nil ? nil : try makePipe()
+        let out = try stdoutChannel()
+        let err: (read: Int32, write: Int32)
+        let input: (read: Int32, write: Int32)?
+        do {
+            err = try makePipe()
+            input = stdinData == nil ? nil : try makePipe()
+        } catch {
+            out.closeBoth()
+            throw error
+        }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let input { posix_spawn_file_actions_adddup2(&actions, input.read, 0) }
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        if let input {
+            posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+        } else if terminal.isTerminal {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        if out.write >= 0 { posix_spawn_file_actions_adddup2(&actions, out.write, 1) }
         posix_spawn_file_actions_adddup2(&actions, err.write, 2)
 
         var attributes = posix_spawnattr_t()
@@ -52,24 +90,60 @@ struct ChildProcess {
         defer { freeCArgv(argv) }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-        close(out.write)
+        // posix_spawn returns after the exec, so the tool holds its own copy of the pty's slave
+        // by now: closing ours cannot make the master report EIO before the tool ran.
+        if out.write >= 0 { close(out.write) }
         close(err.write)
         if let input { close(input.read) }
         guard rc == 0 else {
-            close(out.read); close(err.read)
+            if out.read >= 0 { close(out.read) }
+            close(err.read)
             if let input { close(input.write) }
             throw rc == EACCES || rc == ENOEXEC ? .notExecutable(path) : .spawnFailed(path, errnoText(rc))
         }
 
         var transcript = Transcript()
-        let overflowed = pump(out: out.read, err: err.read, input: input?.write, into: &transcript)
+        let overflowed = pump(out: out.read, err: err.read, input: input?.write, into: &transcript) || !out.recorded
         let status = waitForExit(pid)
         return RunOutcome(status: status, transcript: overflowed ? Transcript() : transcript,
                           overflowed: overflowed, durationMs: Clock.nowMs() - started)
     }
 
-    /// Moves bytes until both output pipes close: stdin data in, output out to the user and into
-    /// the transcript. Returns whether the recording limit was passed.
+    /// Where the tool's stdout goes. `read` is what `pump` drains (-1: nothing to drain) and
+    /// `write` what the tool gets as fd 1 (-1: it inherits ours).
+    private struct StdoutChannel {
+        var read: Int32
+        var write: Int32
+        /// False when the tool writes straight to our terminal: shown right, but not recorded.
+        var recorded: Bool
+
+        func closeBoth() {
+            if read >= 0 { close(read) }
+            if write >= 0 { close(write) }
+        }
+    }
+
+    /// A pipe, or a pseudo-terminal on a terminal run. When no pseudo-terminal can be made the
+    /// tool gets our terminal itself (fail open): the user sees the right output, the cache
+    /// stores nothing, because a pipe-format recording would poison the terminal-keyed entry.
+    private func stdoutChannel() throws(CachewrapError) -> StdoutChannel {
+        guard terminal.isTerminal else {
+            let pipe = try makePipe()
+            return StdoutChannel(read: pipe.read, write: pipe.write, recorded: true)
+        }
+        do {
+            let pty = try PseudoTerminal.open(size: terminal.windowSize, modesFrom: 1)
+            return StdoutChannel(read: pty.master, write: pty.slave, recorded: true)
+        } catch {
+            Console.warn("no pseudo-terminal (\(error.message)); running \(path) without the cache")
+            return StdoutChannel(read: -1, write: -1, recorded: false)
+        }
+    }
+
+    /// Moves bytes until both outputs end (EOF on a pipe, EIO on a pty master): stdin data in,
+    /// output out to the user and into the transcript. Returns whether the recording limit was
+    /// passed. An fd is closed only when a read returns nothing, never on POLLHUP alone, so the
+    /// last bytes in a pty's buffer are read before its EIO.
     private func pump(out: Int32, err: Int32, input: Int32?, into transcript: inout Transcript) -> Bool {
         var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: err, events: Int16(POLLIN), revents: 0),

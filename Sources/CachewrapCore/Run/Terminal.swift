@@ -1,16 +1,28 @@
 import Glibc
 
-/// Whether stdout is a terminal and how wide: tools format differently for a terminal, so the
-/// shape is part of the key (DESIGN.md section 9).
+/// Whether stdout is a terminal and how big: tools format differently for a terminal, so the
+/// shape is part of the key (DESIGN.md section 9), and a terminal run gives the tool a
+/// pseudo-terminal of exactly this shape (`ChildProcess`), so what is stored matches the key.
 public struct TerminalShape: Equatable, Sendable {
     public var isTerminal: Bool
     public var columns: Int
     public var rows: Int
+    /// Pixel size as the terminal reports it (often 0). Not keyed: copied to the inner
+    /// pseudo-terminal only so tools that size images from it see the real terminal.
+    public var pixelWidth: Int = 0
+    public var pixelHeight: Int = 0
 
     public static func ofStdout() -> TerminalShape {
         guard FileIO.isTerminal(1) else { return TerminalShape(isTerminal: false, columns: 0, rows: 0) }
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0 else { return TerminalShape(isTerminal: true, columns: 0, rows: 0) }
-        return TerminalShape(isTerminal: true, columns: Int(size.ws_col), rows: Int(size.ws_row))
+        return TerminalShape(isTerminal: true, columns: Int(size.ws_col), rows: Int(size.ws_row),
+                             pixelWidth: Int(size.ws_xpixel), pixelHeight: Int(size.ws_ypixel))
+    }
+
+    /// The shape as TIOCSWINSZ wants it, for the tool's pseudo-terminal.
+    var windowSize: winsize {
+        winsize(ws_row: UInt16(clamping: rows), ws_col: UInt16(clamping: columns),
+                ws_xpixel: UInt16(clamping: pixelWidth), ws_ypixel: UInt16(clamping: pixelHeight))
     }
 }
