@@ -216,6 +216,25 @@ struct TerminalTests {
         #expect(seconds < 4, "gh waited \(seconds) s for a terminal answer")
     }
 
+    /// A pager gh would start on a terminal would run inside the recording and replay as screen
+    /// control: cached gh runs on the inner pty with GH_PAGER=cat, so the output is gh's own.
+    @Test("a configured pager is not recorded: gh's output is stored as with GH_PAGER=cat")
+    func pagerIsNotRecorded() throws {
+        try TestSandbox.requireTool("gh")
+        let script = try TestSandbox.requireTool("script")
+        let sb = try TestSandbox(), server = try fakeGitHub()
+        defer { server.stop() }
+        sb.writeTool("fakepager", script: "echo PAGER-RAN; cat")
+        var env = try terminalGhEnv(sb, server)
+        let cwd = sb.root
+        let reference = try onTerminal(script, "GH_PAGER=cat gh api repos/o/r", env: env, cwd: cwd)
+        env["GH_PAGER"] = "fakepager"
+        let alone = try onTerminal(script, "gh api repos/o/r", env: env, cwd: cwd)
+        #expect(alone.stdoutText.contains("PAGER-RAN"), "gh alone uses the pager: \(shown(alone.stdout))")
+        let wrapped = try onTerminal(script, try cachewrapCommand(["gh", "api", "repos/o/r"]), env: env, cwd: cwd)
+        expectSameBytes(wrapped.stdout, reference.stdout, "through cachewrap vs gh with GH_PAGER=cat")
+    }
+
     /// Ctrl-C typed on the terminal reaches the tool (DESIGN §7), which shares cachewrap's process
     /// group. `set -m`: the shell runs the command as a foreground job, as an interactive one does;
     /// the tool ignores SIGHUP so the hangup at the session's end cannot pre-empt its SIGINT trap.

@@ -34,9 +34,11 @@ struct CachedRun {
             return CachewrapError.offlineMiss(policy.tool).exitCode
         }
         let outcome: RunOutcome
+        let terminal = TerminalShape.ofStdout()
+        if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         do {
             outcome = try ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData,
-                                       terminal: .ofStdout(), recordLimit: CachedRun.maxEntryBytes).run()
+                                       terminal: terminal, recordLimit: CachedRun.maxEntryBytes).run()
         } catch {
             Console.error(error.message)
             return error.exitCode

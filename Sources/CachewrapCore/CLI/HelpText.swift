@@ -15,6 +15,7 @@ enum HelpText {
           cachewrap gc [--max-size SIZE]            drop old entries, evict LRU to fit SIZE (default 1G)
           cachewrap key [--json] TOOL [ARGS...]     print the key document and its CID; runs nothing
           cachewrap explain TOOL [ARGS...]          the policy's decision and why, the key, hit or miss
+          cachewrap config [--path]                 the config file and the effective per-tool settings
 
         Options (before TOOL):
           --ttl DUR        keep results fresh for DUR (30s, 10m, 2h, 7d) instead of the policy's TTL
@@ -27,11 +28,12 @@ enum HelpText {
 
         Environment:
           CACHEWRAP_DIR      cache directory (default $XDG_CACHE_HOME/cachewrap or ~/.cache/cachewrap)
+          CACHEWRAP_CONFIG   config file (default $XDG_CONFIG_HOME/cachewrap/config.toml)
           CACHEWRAP_DISABLE  1 = pure pass-through
           CACHEWRAP_TTL      default TTL      CACHEWRAP_QUIET  1 = like --quiet
 
-        Exit codes: the tool's own; 64 usage; 69 --offline and nothing cached; 126 not executable;
-        127 not found.
+        Exit codes: the tool's own; 64 usage; 69 --offline and nothing cached; 78 bad config
+        (cachewrap config); 126 not executable; 127 not found.
 
         """
 }

@@ -86,6 +86,7 @@ public enum GhPolicy {
                           "HTTP 503:", "HTTP 504:", "API rate limit exceeded", "secondary rate limit",
                           "connection reset", "i/o timeout", "error connecting to"].map { OutputCheck(.stderr, $0) }
         spec.retries = 3
+        spec.terminalEnvironment = ["GH_PAGER": "cat"]
         return spec
     }
 

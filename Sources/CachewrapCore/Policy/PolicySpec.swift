@@ -30,6 +30,9 @@ public struct PolicySpec: Sendable {
     public var quota: [OutputCheck] = []
     /// Retries on top of the tool's own (gh retries nothing itself; claude retries 10 times).
     public var retries = 0
+    /// Variables set for the tool when it runs on cachewrap's pseudo-terminal: a pager started
+    /// there would be recorded (its screen control replayed as output), so gh gets `GH_PAGER=cat`.
+    public var terminalEnvironment: [String: String] = [:]
     /// Per-operation TTLs from the config file, in seconds.
     public var ttlOverrides: [String: Int64] = [:]
 

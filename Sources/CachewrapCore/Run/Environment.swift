@@ -14,6 +14,11 @@ public enum Environment {
         return v == "1" || v == "true" || v == "yes"
     }
 
+    /// Sets variables for the tools cachewrap starts from now on (they inherit its environment).
+    static func set(_ variables: [String: String]) {
+        for (name, value) in variables { setenv(name, value, 1) }
+    }
+
     /// Every variable whose name starts with `prefix` (e.g. COPILOT_PROVIDER_), sorted by name.
     public static func names(withPrefix prefix: String) -> [String] {
         var out: [String] = []
