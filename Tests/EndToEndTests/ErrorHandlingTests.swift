@@ -71,9 +71,10 @@ import Testing
         let fm = FileManager.default
         let dirMode = try fm.attributesOfItem(atPath: sb.cacheDir)[.posixPermissions] as? Int
         #expect(dirMode == 0o700)
-        for file in try fm.contentsOfDirectory(atPath: sb.cacheDir) {
-            let mode = try fm.attributesOfItem(atPath: sb.cacheDir + "/" + file)[.posixPermissions] as? Int
-            #expect(mode == 0o600, "\(file)")
+        for file in try fm.subpathsOfDirectory(atPath: sb.cacheDir) {
+            let attributes = try fm.attributesOfItem(atPath: sb.cacheDir + "/" + file)
+            let isDirectory = attributes[.type] as? FileAttributeType == .typeDirectory
+            #expect(attributes[.posixPermissions] as? Int == (isDirectory ? 0o700 : 0o600), "\(file)")
         }
     }
 }

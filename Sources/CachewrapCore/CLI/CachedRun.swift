@@ -1,5 +1,6 @@
-/// A cacheable invocation: key it, replay a fresh entry, or run the tool and store the result.
-/// Every store problem degrades to running the tool (fail open) with one warning.
+/// A cacheable invocation: key it, replay a fresh entry, or run the tool (once for all identical
+/// concurrent callers, with retries) and store the result. Every store problem degrades to
+/// running the tool (fail open) with one warning.
 struct CachedRun {
     let request: WrapRequest
     let toolPath: String
@@ -8,24 +9,34 @@ struct CachedRun {
 
     /// Largest transcript stored; bigger outputs stream through uncached.
     static let maxEntryBytes = 64 << 20
+    /// How long identical calls wait for the one running the tool before running it themselves.
+    static let flightWaitMs: Int64 = 300_000
+    /// How long after expiry an entry may still answer when the tool fails (DESIGN.md section 7).
+    static let defaultStaleIfErrorSeconds: Int64 = 86_400
 
     func run() -> Int32 {
         let options = request.options
         let stdinData = request.readStdin(decision)
-        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData)
-        let requestedTTL = options.ttlSeconds ?? CachedRun.environmentTTL()
+        let terminal = TerminalShape.ofStdout()
+        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal)
+        let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
+                                 tool: policy.tool)
         var store = openStore()
-        let now = Clock.nowMs()
-        var foundExpired = false
+        var expired: CachedResult?
         if let opened = store, !options.refresh, !options.noCache {
-            do {
-                if let cached = try opened.lookup(key.cid), Replay.isWellFormed(cached.frames) {
-                    let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
-                    if fresh || options.offline { return replay(cached, key: key, store: opened, stale: !fresh) }
-                    foundExpired = true
+            switch lookup.find(in: opened) {
+            case .fresh(let cached):
+                let age = (Clock.nowMs() - cached.createdMs) / 1000
+                if let stale = options.staleSeconds, age >= stale, stdinData == nil {
+                    BackgroundRefresh.start(request, terminal: terminal)
                 }
-            } catch {
-                Console.warn("\(error.message); running \(policy.tool) without the cache")
+                return lookup.replay(cached, from: opened)
+            case .expired(let cached):
+                if options.offline { return lookup.replay(cached, from: opened, note: "--offline: replaying an expired result") }
+                expired = cached
+            case .missing:
+                break
+            case .unavailable:
                 store = nil
             }
         }
@@ -33,30 +44,77 @@ struct CachedRun {
             Console.error(CachewrapError.offlineMiss(policy.tool).message)
             return CachewrapError.offlineMiss(policy.tool).exitCode
         }
-        let outcome: RunOutcome
-        let terminal = TerminalShape.ofStdout()
+        var flight: FlightLock?
+        if let opened = store, !options.noCache {
+            flight = FlightLock.tryAcquire(directory: opened.location.directory, cid: key.cid)
+            if flight == nil {
+                // Another process runs this very call: a refresher leaves it alone, a caller
+                // waits for it and replays its result (or takes over if it died or failed).
+                if BackgroundRefresh.isBackground { return 0 }
+                flight = FlightLock.acquire(directory: opened.location.directory, cid: key.cid, timeoutMs: CachedRun.flightWaitMs)
+                if !options.refresh, case .fresh(let cached) = lookup.find(in: opened) {
+                    return lookup.replay(cached, from: opened)
+                }
+            }
+        }
+        return withExtendedLifetime(flight) {
+            execute(key: key, store: store, stdinData: stdinData, terminal: terminal, expired: expired,
+                    requestedTTL: lookup.requestedTTL)
+        }
+    }
+
+    /// Runs the tool with retries and settles the outcome: store it, answer with the stale
+    /// entry, or pass the failure through unchanged.
+    private func execute(key: InvocationKey, store: Store?, stdinData: [UInt8]?, terminal: TerminalShape,
+                         expired: CachedResult?, requestedTTL: Int64?) -> Int32 {
+        let options = request.options
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
+        let window = options.staleIfErrorSeconds ?? (decision.ttlClass == .prompt ? 0 : CachedRun.defaultStaleIfErrorSeconds)
+        let fallback = expired.flatMap { Clock.nowMs() - $0.expiresMs <= window * 1000 && window > 0 ? $0 : nil }
+        let loop = AttemptLoop(policy: policy, retries: options.retries ?? CachedRun.environmentRetries() ?? decision.retries,
+                               backoff: .fromEnvironment(), staleFallback: fallback != nil, holdOutput: true) { holdBack in
+            ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData, terminal: terminal,
+                         recordLimit: CachedRun.maxEntryBytes, holdBack: holdBack)
+        }
+        let result: AttemptLoop.Result
         do {
-            outcome = try ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData,
-                                       terminal: terminal, recordLimit: CachedRun.maxEntryBytes).run()
+            result = try loop.run()
         } catch {
             Console.error(error.message)
             return error.exitCode
         }
-        guard let store else { return outcome.status }
-        var counting: [Counter: Int64] = [.callsMade: 1]
-        if !options.noCache { counting[.misses] = 1 }
-        if foundExpired { counting[.expirations] = 1 }
-        do {
-            if !options.noCache && !outcome.overflowed && policy.isStorable(outcome) {
-                try store.save(entry(for: key, outcome: outcome, now: now, ttl: requestedTTL ?? decision.ttlSeconds), transcript: outcome.transcript, counting: counting)
-            } else {
-                try store.count(tool: policy.tool, counting)
-            }
-        } catch {
-            Console.warn("could not store the result: \(error.message)")
+        let outcome = result.outcome
+        var counting: [Counter: Int64] = [.callsMade: Int64(result.retriesMade + 1), .retries: Int64(result.retriesMade)]
+        if !options.noCache && !BackgroundRefresh.isBackground { counting[.misses] = 1 }
+        if expired != nil { counting[.expirations] = 1 }
+        let succeeded = result.verdict == .success && outcome.interruptedBy == nil
+        if succeeded && result.retriesMade > 0 { counting[.recoveredByRetry] = 1 }
+        if !succeeded, outcome.interruptedBy == nil, !outcome.shown, let fallback,
+           result.verdict.isTransient || result.verdict == .quota {
+            let age = Duration.format(seconds: (Clock.nowMs() - fallback.createdMs) / 1000)
+            Console.warn("\(policy.tool) failed (\(policy.transientReason(outcome))); replaying the result cached \(age) ago")
+            counting[.staleServed] = 1
+            record(store, counting)
+            Replay.write(fallback.frames)
+            return fallback.exitCode
         }
+        if !outcome.shown { Replay.write(outcome.transcript.bytes) }
+        if let store, succeeded, !options.noCache, !outcome.overflowed {
+            do {
+                try store.save(entry(for: key, outcome: outcome, ttl: requestedTTL ?? decision.ttlSeconds),
+                               transcript: outcome.transcript, counting: counting)
+            } catch {
+                Console.warn("could not store the result: \(error.message)")
+            }
+        } else {
+            record(store, counting)
+        }
+        if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
         return outcome.status
+    }
+
+    private func record(_ store: Store?, _ counting: [Counter: Int64]) {
+        do { try store?.count(tool: policy.tool, counting) } catch { Console.warn("could not update counters: \(error.message)") }
     }
 
     private func openStore() -> Store? {
@@ -68,24 +126,9 @@ struct CachedRun {
         }
     }
 
-    private func replay(_ cached: CachedResult, key: InvocationKey, store: Store, stale: Bool) -> Int32 {
-        if stale {
-            let age = Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)
-            Console.notice("--offline: replaying an expired result from \(age) ago")
-        }
-        Replay.write(cached.frames)
-        var counting: [Counter: Int64] = [.hits: 1, .callsSaved: 1, .timeSavedMs: cached.durationMs]
-        if stale { counting[.staleServed] = 1 }
-        do {
-            try store.recordHit(key.cid, tool: policy.tool, counting: counting)
-        } catch {
-            Console.warn("could not update the hit counters: \(error.message)")
-        }
-        return cached.exitCode
-    }
-
-    private func entry(for key: InvocationKey, outcome: RunOutcome, now: Int64, ttl: Int64) -> EntryInfo {
-        EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
+    private func entry(for key: InvocationKey, outcome: RunOutcome, ttl: Int64) -> EntryInfo {
+        let now = Clock.nowMs()
+        return EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
                          display: Display.commandLine(tool: request.tool, arguments: request.arguments,
                                                       secret: decision.secretArguments),
                          context: key.context, createdMs: now, expiresMs: now + ttl * 1000,
@@ -93,7 +136,9 @@ struct CachedRun {
                          stdoutBytes: Int64(outcome.transcript.stdoutCount),
                          stderrBytes: Int64(outcome.transcript.stderrCount))
     }
+}
 
+extension CachedRun {
     /// `CACHEWRAP_TTL`, when set and valid; a bad value is reported and ignored (fail open).
     static func environmentTTL() -> Int64? {
         guard let text = Environment.get("CACHEWRAP_TTL"), !text.isEmpty else { return nil }
@@ -102,5 +147,15 @@ struct CachedRun {
             return nil
         }
         return seconds
+    }
+
+    /// `CACHEWRAP_RETRIES`, when set and a whole number; otherwise the policy's count.
+    static func environmentRetries() -> Int? {
+        guard let text = Environment.get("CACHEWRAP_RETRIES"), !text.isEmpty else { return nil }
+        guard let n = Int(text), n >= 0 else {
+            Console.warn("CACHEWRAP_RETRIES: \(CachewrapError.badNumber(option: "CACHEWRAP_RETRIES", value: text).message); using the policy's count")
+            return nil
+        }
+        return n
     }
 }

@@ -18,6 +18,9 @@ struct WrapCommand {
             return handOver(path)
         }
         let decision = policy.decide(request.arguments.map(\.text))
+        if decision.commandClass == .uncached && !request.options.offline && !request.options.noCache {
+            return retried(path: path, policy: policy, decision: decision)
+        }
         guard decision.commandClass == .cacheable else {
             if request.options.offline {
                 Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.rawValue) (\(decision.reason)), so it is never served from the cache")
@@ -27,6 +30,32 @@ struct WrapCommand {
             return handOver(path)
         }
         return CachedRun(request: request, toolPath: path, policy: policy, decision: decision).run()
+    }
+
+    /// A retry-only command (downloads): run with retries on transient failures, output live,
+    /// nothing stored.
+    private func retried(path: String, policy: PolicySpec, decision: Decision) -> Int32 {
+        let store = try? Store()
+        if decision.invalidates { _ = try? store?.remove(tool: policy.tool) }
+        let retries = request.options.retries ?? CachedRun.environmentRetries() ?? decision.retries
+        let loop = AttemptLoop(policy: policy, retries: retries, backoff: .fromEnvironment(), staleFallback: false,
+                               holdOutput: false) { _ in
+            ChildProcess(path: path, arguments: request.commandLine, stdinData: nil, terminal: .ofStdout(),
+                         recordLimit: AttemptLoop.holdBackBytes)
+        }
+        do {
+            let result = try loop.run()
+            if let store {
+                try? store.count(tool: policy.tool, [.callsMade: Int64(result.retriesMade + 1),
+                                                     .retries: Int64(result.retriesMade),
+                                                     .recoveredByRetry: result.verdict == .success && result.retriesMade > 0 ? 1 : 0])
+            }
+            if let signal = result.outcome.interruptedBy { SignalForwarding.dieBy(signal) }
+            return result.outcome.status
+        } catch {
+            Console.error(error.message)
+            return error.exitCode
+        }
     }
 
     /// exec: the tool takes over this process, its descriptors and its terminal.

@@ -9,13 +9,14 @@ extension WrapRequest {
     /// The argv the tool is started with, its name first.
     var commandLine: [Argument] { [Argument(tool)] + arguments }
 
-    func key(policy: PolicySpec, decision: Decision, toolPath: String, stdin: [UInt8]?) -> InvocationKey {
+    func key(policy: PolicySpec, decision: Decision, toolPath: String, stdin: [UInt8]?,
+             terminal: TerminalShape = .ofStdout()) -> InvocationKey {
         // Generic commands key on their whole argv (the command is the "tool"); known tools on
         // their name plus arguments, wherever the binary lives.
         KeyBuilder(tool: generic ? "--" : policy.tool, toolPath: toolPath,
                    arguments: generic ? commandLine : arguments, decision: decision,
                    stdinDigest: stdin.map { "sha256:" + Hex.encode(SHA256.hash($0)) },
-                   terminal: .ofStdout()).build()
+                   terminal: terminal).build()
     }
 
     /// Reads stdin when the policy keys on it and it carries data; a terminal is never read.

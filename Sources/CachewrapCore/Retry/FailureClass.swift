@@ -27,6 +27,15 @@ extension PolicySpec {
     }
 }
 
+extension PolicySpec {
+    /// A short name for a transient failure, for the retry notice: the pattern that matched,
+    /// without gh's parentheses ("HTTP 503").
+    func transientReason(_ outcome: RunOutcome) -> String {
+        guard let check = transient.first(where: { $0.matches(outcome.transcript) }) else { return "exit \(outcome.status)" }
+        return check.pattern.trimmingCharacters(in: "():' ")
+    }
+}
+
 /// Finds a server's "retry after N seconds" hint in an attempt's output (hf prints
 /// `Retry after 1 seconds`; HTTP's header shows up as `Retry-After: N`).
 enum RetryHint {

@@ -9,6 +9,18 @@ public struct RunOutcome: Sendable {
     /// reader went away mid-run, or a terminal run had no pseudo-terminal to record through.
     public var overflowed: Bool
     public var durationMs: Int64
+    /// Whether the output already reached the user (live, or flushed past the hold-back limit).
+    /// A run the user has seen is final: it cannot be retried or replaced by a stale answer.
+    public var shown = true
+    /// The signal cachewrap itself received while the tool ran (Ctrl-C, kill): never stored.
+    public var interruptedBy: Int32? = nil
+
+    public init(status: Int32, transcript: Transcript, overflowed: Bool, durationMs: Int64) {
+        self.status = status
+        self.transcript = transcript
+        self.overflowed = overflowed
+        self.durationMs = durationMs
+    }
 }
 
 /// Runs a tool with its output recorded, copying every chunk live to our own stdout and stderr,
@@ -46,6 +58,9 @@ struct ChildProcess {
     let terminal: TerminalShape
     /// Stop recording (but keep streaming) past this many bytes.
     let recordLimit: Int
+    /// Keep up to this many bytes from the user until the run ends (0: stream live), so a failed
+    /// attempt can be retried, or replaced by a stale answer, without the user seeing it.
+    var holdBack = 0
 
     func run() throws(CachewrapError) -> RunOutcome {
         // A closed reader must show up as EPIPE from write, not kill cachewrap mid-recording;
@@ -102,11 +117,18 @@ struct ChildProcess {
             throw rc == EACCES || rc == ENOEXEC ? .notExecutable(path) : .spawnFailed(path, errnoText(rc))
         }
 
-        var transcript = Transcript()
-        let overflowed = pump(out: out.read, err: err.read, input: input?.write, into: &transcript) || !out.recorded
+        SignalForwarding.begin(child: pid)
+        // Without a pty the tool writes to our terminal directly: nothing may be held back then.
+        var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdinData: stdinData)
+        pump.run(out: out.read, err: err.read, input: input?.write)
         let status = waitForExit(pid)
-        return RunOutcome(status: status, transcript: overflowed ? Transcript() : transcript,
-                          overflowed: overflowed, durationMs: Clock.nowMs() - started)
+        let interruptedBy = SignalForwarding.end()
+        let overflowed = pump.overflowed || !out.recorded
+        var outcome = RunOutcome(status: status, transcript: overflowed ? Transcript() : pump.transcript,
+                                 overflowed: overflowed, durationMs: Clock.nowMs() - started)
+        outcome.shown = pump.shown
+        outcome.interruptedBy = interruptedBy
+        return outcome
     }
 
     /// Where the tool's stdout goes. `read` is what `pump` drains (-1: nothing to drain) and
@@ -140,67 +162,6 @@ struct ChildProcess {
         }
     }
 
-    /// Moves bytes until both outputs end (EOF on a pipe, EIO on a pty master): stdin data in,
-    /// output out to the user and into the transcript. Returns whether the recording limit was
-    /// passed. An fd is closed only when a read returns nothing, never on POLLHUP alone, so the
-    /// last bytes in a pty's buffer are read before its EIO.
-    private func pump(out: Int32, err: Int32, input: Int32?, into transcript: inout Transcript) -> Bool {
-        var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: err, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: input ?? -1, events: Int16(POLLOUT), revents: 0)]
-        if let input { _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK) }
-        var written = 0
-        var overflowed = false
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while fds[0].fd >= 0 || fds[1].fd >= 0 {
-            if poll(&fds, 3, -1) < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if fds[2].fd >= 0, fds[2].revents != 0, let data = stdinData {
-                let n = data.withUnsafeBytes { raw in
-                    write(fds[2].fd, raw.baseAddress! + written, raw.count - written)
-                }
-                if n > 0 { written += n }
-                if n < 0 && errno != EAGAIN && errno != EINTR || written == data.count {
-                    close(fds[2].fd)
-                    fds[2].fd = -1
-                }
-            }
-            for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
-                let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    close(fds[i].fd)
-                    fds[i].fd = -1
-                    continue
-                }
-                let target: Int32 = i == 0 ? 1 : 2
-                let delivered = buffer.withUnsafeBytes { raw in
-                    let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-                    guard FileIO.writeAll(target, chunk) else { return false }
-                    guard !overflowed else { return true }
-                    if transcript.bytes.count + n > recordLimit {
-                        overflowed = true
-                        transcript = Transcript()
-                    } else {
-                        transcript.append(stream: UInt8(i + 1), chunk)
-                    }
-                    return true
-                }
-                if !delivered {
-                    // Our reader went away (`| head`): close the tool's pipe too, so it meets the
-                    // broken pipe it would have met alone, and keep the partial output unstored.
-                    close(fds[i].fd)
-                    fds[i].fd = -1
-                    overflowed = true
-                }
-            }
-        }
-        if fds[2].fd >= 0 { close(fds[2].fd) }
-        return overflowed
-    }
-
     private func waitForExit(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -225,5 +186,12 @@ public enum Clock {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    /// Sleeps the whole time even when a handled signal interrupts it.
+    static func sleep(milliseconds: Int64) {
+        var left = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
+        var rest = timespec()
+        while nanosleep(&left, &rest) != 0 && errno == EINTR { left = rest }
     }
 }

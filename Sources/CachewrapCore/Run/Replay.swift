@@ -9,9 +9,13 @@ enum Replay {
         return ok
     }
 
-    static func write(_ frames: [UInt8]) {
+    /// False when the user's end went away (`| head`) before everything was written.
+    @discardableResult
+    static func write(_ frames: [UInt8]) -> Bool {
+        var delivered = true
         Transcript.forEachFrame(in: frames, { stream, chunk in
-            FileIO.writeAll(Int32(stream), chunk)
+            if delivered { delivered = FileIO.writeAll(Int32(stream), chunk) }
         }, ifMalformed: {})
+        return delivered
     }
 }

@@ -13,6 +13,7 @@ public struct TerminalShape: Equatable, Sendable {
     public var pixelHeight: Int = 0
 
     public static func ofStdout() -> TerminalShape {
+        if let inherited = BackgroundRefresh.inheritedTerminal() { return inherited }
         guard FileIO.isTerminal(1) else { return TerminalShape(isTerminal: false, columns: 0, rows: 0) }
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0 else { return TerminalShape(isTerminal: true, columns: 0, rows: 0) }
