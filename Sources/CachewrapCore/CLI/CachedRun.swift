@@ -52,9 +52,11 @@ struct CachedRun {
                 // waits for it and replays its result (or takes over if it died or failed).
                 if BackgroundRefresh.isBackground { return 0 }
                 flight = FlightLock.acquire(directory: opened.location.directory, cid: key.cid, timeoutMs: CachedRun.flightWaitMs)
-                if !options.refresh, case .fresh(let cached) = lookup.find(in: opened) {
-                    return lookup.replay(cached, from: opened)
-                }
+            }
+            // Checked again under the lock: a run that finished between our lookup and the lock
+            // has already stored the answer.
+            if !options.refresh, case .fresh(let cached) = lookup.find(in: opened) {
+                return lookup.replay(cached, from: opened)
             }
         }
         return withExtendedLifetime(flight) {

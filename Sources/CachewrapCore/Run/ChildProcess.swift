@@ -104,6 +104,7 @@ struct ChildProcess {
         let argv = arguments.makeCArgv()
         defer { freeCArgv(argv) }
         var pid: pid_t = 0
+        SignalForwarding.hold()
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         // posix_spawn returns after the exec, so the tool holds its own copy of the pty's slave
         // by now: closing ours cannot make the master report EIO before the tool ran.
@@ -111,6 +112,7 @@ struct ChildProcess {
         close(err.write)
         if let input { close(input.read) }
         guard rc == 0 else {
+            _ = SignalForwarding.end()
             if out.read >= 0 { close(out.read) }
             close(err.read)
             if let input { close(input.write) }

@@ -11,12 +11,16 @@ nonisolated(unsafe) private var receivedSignal: Int32 = 0
 enum SignalForwarding {
     static let forwarded = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-    /// Starts forwarding to `child`. A signal from the terminal (Ctrl-C) already reached the
-    /// tool, which shares cachewrap's process group; only signals sent by a process (`kill`,
-    /// si_code <= 0) are passed on, so the tool never gets a Ctrl-C twice.
-    static func begin(child: pid_t) {
-        forwardTo = child
+    /// Call before starting the tool: installs the handlers with the signals blocked, so one
+    /// that arrives while the tool is being spawned waits and is forwarded by `begin`, instead of
+    /// killing cachewrap and leaving the tool running on. A terminal signal (Ctrl-C) already
+    /// reached the tool, which shares cachewrap's process group; only signals sent by a process
+    /// (`kill`, si_code <= 0) are passed on, so the tool never gets a Ctrl-C twice.
+    static func hold() {
+        forwardTo = 0
         receivedSignal = 0
+        var set = signalSet()
+        sigprocmask(SIG_BLOCK, &set, nil)
         var action = sigaction()
         action.__sigaction_handler.sa_sigaction = { sig, info, _ in
             if receivedSignal == 0 { receivedSignal = sig }
@@ -28,8 +32,25 @@ enum SignalForwarding {
         for sig in forwarded { sigaction(sig, &action, nil) }
     }
 
+    /// Starts forwarding to `child` and lets held signals in. Unblocking also matters when a
+    /// parent started cachewrap with them blocked (a thread's mask is inherited).
+    static func begin(child: pid_t) {
+        forwardTo = child
+        var set = signalSet()
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    private static func signalSet() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in forwarded { sigaddset(&set, sig) }
+        return set
+    }
+
     /// Stops forwarding; returns the signal received meanwhile, if any.
     static func end() -> Int32? {
+        var set = signalSet()
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         for sig in forwarded { signal(sig, SIG_DFL) }
         forwardTo = 0
         return receivedSignal == 0 ? nil : receivedSignal
