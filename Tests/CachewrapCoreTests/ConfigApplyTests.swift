@@ -115,3 +115,17 @@ import Testing
         #expect(ConfigCommand.exact(0) == "0s" && ConfigCommand.exact(150) == "150s" && ConfigCommand.exact(7200) == "2h")
     }
 }
+
+/// `[tools.NAME.stale]`: per-operation stale-while-revalidate, like `--stale`.
+@Suite struct ConfigStaleTests {
+    @Test func staleTableReachesTheDecision() {
+        let (config, issues) = UserConfig.parse("[tools.gh.stale]\n\"pr list\" = \"30s\"\n\"*\" = \"5m\"\n")
+        #expect(issues.isEmpty)
+        let spec = config.apply(to: GhPolicy.spec)
+        #expect(spec.decide(["pr", "list"]).staleSeconds == 30)
+        #expect(spec.decide(["issue", "view", "7"]).staleSeconds == 300)
+        #expect(GhPolicy.spec.decide(["pr", "list"]).staleSeconds == nil, "nothing without the config")
+        let (_, bad) = UserConfig.parse("[tools.gh.stale]\n\"pr list\" = \"soon\"\n")
+        #expect(bad.first?.line == 2)
+    }
+}

@@ -27,7 +27,7 @@ struct CachedRun {
             switch lookup.find(in: opened) {
             case .fresh(let cached):
                 let age = (Clock.nowMs() - cached.createdMs) / 1000
-                if let stale = options.staleSeconds, age >= stale, stdinData == nil {
+                if let stale = options.staleSeconds ?? decision.staleSeconds, age >= stale, stdinData == nil {
                     BackgroundRefresh.start(request, terminal: terminal)
                 }
                 return lookup.replay(cached, from: opened)

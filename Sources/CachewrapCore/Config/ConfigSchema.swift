@@ -26,10 +26,12 @@ struct ConfigSchema {
         case 2 where path[0] == "tools":
             if isKnown(path[1], table) { readTool(path[1], table) }
         case 3 where path[0] == "tools" && path[2] == "ttl":
-            if isKnown(path[1], table) { readTTL(path[1], table) }
+            if isKnown(path[1], table) { readDurations(path[1], table, into: \.ttl) }
+        case 3 where path[0] == "tools" && path[2] == "stale":
+            if isKnown(path[1], table) { readDurations(path[1], table, into: \.stale) }
         default:
             issues.append(ConfigIssue(line: table.line,
-                "unknown section [\(table.name)]: expected [defaults], [tools.NAME] or [tools.NAME.ttl]"))
+                "unknown section [\(table.name)]: expected [defaults], [tools.NAME], [tools.NAME.ttl] or [tools.NAME.stale]"))
         }
     }
 
@@ -68,14 +70,16 @@ struct ConfigSchema {
         config.tools[tool] = settings
     }
 
-    private mutating func readTTL(_ tool: String, _ table: TOMLTable) {
+    /// `[tools.NAME.ttl]` and `[tools.NAME.stale]`: a duration per operation, or "*".
+    private mutating func readDurations(_ tool: String, _ table: TOMLTable,
+                                        into field: WritableKeyPath<ToolConfig, [String: Int64]>) {
         var settings = config.tools[tool] ?? ToolConfig()
         for entry in table.entries {
             guard entry.key == "*" || Self.isOperation(entry.key, group: false) else {
                 issue(entry, "'\(entry.key)' is not an operation: use command words such as \"pr list\", or \"*\"")
                 continue
             }
-            if let seconds = duration(entry, in: table) { settings.ttl[Self.normalized(entry.key)] = seconds }
+            if let seconds = duration(entry, in: table) { settings[keyPath: field][Self.normalized(entry.key)] = seconds }
         }
         config.tools[tool] = settings
     }

@@ -17,6 +17,7 @@
 /// cacheable = ["pr ready-check", "extension list"]  # extra read-only operations ("x *": all of x)
 ///
 /// [tools.gh.ttl]       # per-operation TTLs: 30s, 10m, 2h, 7d or 0
+/// [tools.gh.stale]     # per-operation stale-while-revalidate ages, like --stale
 /// "pr list" = "5m"
 /// "*" = "2m"           # every cacheable gh operation without its own line
 /// ```
@@ -41,6 +42,9 @@ public struct ToolConfig: Equatable, Sendable {
     public var cacheable: [String] = []
     /// Seconds by operation; "*" stands for every cacheable operation without its own line.
     public var ttl: [String: Int64] = [:]
+    /// `[tools.NAME.stale]`: replay a hit older than this and refresh it in the background
+    /// (like `--stale`), by operation or "*".
+    public var stale: [String: Int64] = [:]
 
     public init() {}
 }
@@ -74,6 +78,7 @@ extension UserConfig {
         spec.keyEnv += tool.env.filter { !spec.keyEnv.contains($0) }
         spec.rules += tool.cacheable.map(Self.cacheableRule)
         spec.ttlOverrides.merge(tool.ttl) { _, user in user }
+        spec.staleAfter.merge(tool.stale) { _, user in user }
         return spec
     }
 

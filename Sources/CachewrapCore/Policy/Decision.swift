@@ -49,6 +49,8 @@ public struct Decision: Sendable, Equatable {
     public var ttlClass: TTLClass = .live
     /// The TTL class's seconds, or the config file's override for this operation.
     public var ttlSeconds: Int64 = TTLClass.live.seconds
+    /// Replay a hit older than this and refresh it in the background (config; `--stale` wins).
+    public var staleSeconds: Int64?
     /// Retries on top of the tool's own, for transient failures.
     public var retries = 0
     /// Drop the tool's cached entries before running: the command may change what they show.

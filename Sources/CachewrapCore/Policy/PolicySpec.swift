@@ -35,6 +35,8 @@ public struct PolicySpec: Sendable {
     public var terminalEnvironment: [String: String] = [:]
     /// Per-operation TTLs from the config file, in seconds.
     public var ttlOverrides: [String: Int64] = [:]
+    /// Per-operation stale-while-revalidate ages from the config file, in seconds.
+    public var staleAfter: [String: Int64] = [:]
 
     public init(tool: String, rules: [Rule]) {
         self.tool = tool
@@ -57,6 +59,7 @@ public struct PolicySpec: Sendable {
         guard case .cache(let ttl) = rule.verdict else { return decision }
         decision.ttlClass = ttl
         decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttlOverrides["*"] ?? ttl.seconds
+        decision.staleSeconds = staleAfter[decision.operation] ?? staleAfter["*"]
         decision.keyEnv = keyEnv
         decision.identityFiles = identityFiles()
         decision.context = context(shape)

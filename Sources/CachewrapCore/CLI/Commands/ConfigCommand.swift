@@ -40,10 +40,10 @@ enum ConfigCommand {
         let spec = config.apply(to: builtIn)
         let retriesFrom = own.retries != nil ? "config" : config.defaultRetries != nil ? "config defaults" : "built-in"
         var parts = ["retries \(spec.retries) (\(retriesFrom))"]
-        if !spec.ttlOverrides.isEmpty {
+        for (label, table) in [("ttl", spec.ttlOverrides), ("stale", spec.staleAfter)] where !table.isEmpty {
             // "*" last: it applies to whatever the named lines do not cover.
-            let names = spec.ttlOverrides.keys.sorted { ($0 == "*" ? 1 : 0, $0) < ($1 == "*" ? 1 : 0, $1) }
-            parts.append("ttl " + names.map { "\"\($0)\" \(exact(spec.ttlOverrides[$0] ?? 0))" }.joined(separator: ", "))
+            let names = table.keys.sorted { ($0 == "*" ? 1 : 0, $0) < ($1 == "*" ? 1 : 0, $1) }
+            parts.append(label + " " + names.map { "\"\($0)\" \(exact(table[$0] ?? 0))" }.joined(separator: ", "))
         }
         if !own.cacheable.isEmpty {
             parts.append("extra cacheable " + own.cacheable.map { "\"\($0)\"" }.joined(separator: ", "))
