@@ -93,7 +93,7 @@ import Testing
         let cache = TempCache()
         let store = try cache.open()
         try store.save(Self.info("bafkreirep", exit: 0), transcript: Self.transcript("old"))
-        try store.recordHit("bafkreirep", tool: "gh", counting: [.hits: 1])
+        HitLog.append(directory: store.location.directory, cid: "bafkreirep", tool: "gh", durationMs: 1, stale: false)
         try store.save(Self.info("bafkreirep", created: 2_000, expires: 9_000, exit: 1), transcript: Self.transcript("new"))
         let hit = try #require(try store.lookup("bafkreirep"))
         #expect(hit.frames == Self.transcript("new").bytes)
@@ -130,14 +130,18 @@ import Testing
         #expect(try store.db.scalar("SELECT COUNT(*) FROM outputs WHERE typeof(frames) <> 'blob'") == 0)
     }
 
-    @Test func recordHitCountsHitsAndCounters() throws {
+    /// Hits are appended to the hit log and folded in by the next writer or management command.
+    @Test func loggedHitsAreFoldedIntoEntriesAndCounters() throws {
         let cache = TempCache()
         let store = try cache.open()
         try store.save(Self.info("bafkreihit", created: 1_000), transcript: Self.transcript("x"),
                        counting: [.misses: 1, .callsMade: 1])
         let before = Clock.nowMs()
-        try store.recordHit("bafkreihit", tool: "gh", counting: [.hits: 1, .callsSaved: 1, .timeSavedMs: 42])
-        try store.recordHit("bafkreihit", tool: "gh", counting: [.hits: 1, .callsSaved: 1, .timeSavedMs: 42])
+        for _ in 0..<2 {
+            HitLog.append(directory: store.location.directory, cid: "bafkreihit", tool: "gh", durationMs: 42, stale: false)
+        }
+        #expect(try store.entry(prefix: "bafkreihit").hits == 0, "not folded yet")
+        try store.foldHitLog()
         let entry = try store.entry(prefix: "bafkreihit")
         #expect(entry.hits == 2)
         #expect(entry.lastUsedMs >= before)
@@ -225,7 +229,8 @@ import Testing
         try store.save(Self.info("bafkreilru2", tool: "hf", created: 2_000), transcript: outputs[1])
         try store.save(Self.info("bafkreilru3", created: 3_000), transcript: outputs[2])
         // Using the oldest makes the second the least recently used.
-        try store.recordHit("bafkreilru1", tool: "gh", counting: [:])
+        HitLog.append(directory: store.location.directory, cid: "bafkreilru1", tool: "gh", durationMs: 1, stale: false)
+        try store.foldHitLog()
         let total = try store.size().bytes
         #expect(try store.evict(toFit: total) == 0)
         let evicted = try store.evict(toFit: total - 1)

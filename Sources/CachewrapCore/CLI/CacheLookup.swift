@@ -15,7 +15,10 @@ struct CacheLookup {
 
     func find(in store: Store) -> Found {
         do {
-            guard let cached = try store.lookup(key.cid), Replay.isWellFormed(cached.frames) else { return .missing }
+            guard let cached = try store.lookup(key.cid),
+                  cached.chunked ? FileIO.isReadable(cached.blobPath) : Replay.isWellFormed(cached.frames) else {
+                return .missing
+            }
             let now = Clock.nowMs()
             let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
             return fresh ? .fresh(cached) : .expired(cached)
@@ -25,20 +28,15 @@ struct CacheLookup {
         }
     }
 
-    /// Writes the recorded output, then counts the hit: the write to the store comes after the
-    /// user already has the answer.
+    /// Writes the recorded output, then logs the hit (an append, not a database write: see
+    /// `HitLog`).
     func replay(_ cached: CachedResult, from store: Store, note: String? = nil) -> Int32 {
         if let note {
             Console.notice("\(note) from \(Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)) ago")
         }
-        Replay.write(cached.frames)
-        var counting: [Counter: Int64] = [.hits: 1, .callsSaved: 1, .timeSavedMs: cached.durationMs]
-        if note != nil { counting[.staleServed] = 1 }
-        do {
-            try store.recordHit(key.cid, tool: tool, counting: counting)
-        } catch {
-            Console.warn("could not update the hit counters: \(error.message)")
-        }
+        Replay.write(cached)
+        HitLog.append(directory: store.location.directory, cid: key.cid, tool: tool, durationMs: cached.durationMs,
+                      stale: note != nil)
         return cached.exitCode
     }
 }

@@ -7,8 +7,16 @@ struct CachedRun {
     let policy: PolicySpec
     let decision: Decision
 
-    /// Largest transcript stored; bigger outputs stream through uncached.
-    static let maxEntryBytes = 64 << 20
+    /// Largest output stored (default 64 MiB, `CACHEWRAP_MAX_ENTRY`); bigger outputs stream
+    /// through uncached.
+    static func maxEntryBytes() -> Int {
+        guard let text = Environment.get("CACHEWRAP_MAX_ENTRY"), !text.isEmpty else { return 64 << 20 }
+        guard let bytes = ByteSize.parse(text), bytes > 0 else {
+            Console.warn("CACHEWRAP_MAX_ENTRY: \(CachewrapError.badSize(text).message); using 64M")
+            return 64 << 20
+        }
+        return Int(clamping: bytes)
+    }
     /// How long identical calls wait for the one running the tool before running it themselves.
     static let flightWaitMs: Int64 = 300_000
     /// How long after expiry an entry may still answer when the tool fails (DESIGN.md section 7).
@@ -76,7 +84,8 @@ struct CachedRun {
         let loop = AttemptLoop(policy: policy, retries: options.retries ?? CachedRun.environmentRetries() ?? decision.retries,
                                backoff: .fromEnvironment(), staleFallback: fallback != nil, holdOutput: true) { holdBack in
             ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData, terminal: terminal,
-                         recordLimit: CachedRun.maxEntryBytes, holdBack: holdBack)
+                         recordLimit: CachedRun.maxEntryBytes(), holdBack: holdBack,
+                         spillDirectory: store?.location.directory)
         }
         let result: AttemptLoop.Result
         do {
@@ -97,14 +106,14 @@ struct CachedRun {
             Console.warn("\(policy.tool) failed (\(policy.transientReason(outcome))); replaying the result cached \(age) ago")
             counting[.staleServed] = 1
             record(store, counting)
-            Replay.write(fallback.frames)
+            Replay.write(fallback)
             return fallback.exitCode
         }
         if !outcome.shown { Replay.write(outcome.transcript.bytes) }
         if let store, succeeded, !options.noCache, !outcome.overflowed {
             do {
                 try store.save(entry(for: key, outcome: outcome, ttl: requestedTTL ?? decision.ttlSeconds),
-                               transcript: outcome.transcript, counting: counting)
+                               transcript: outcome.transcript, spill: outcome.spill, counting: counting)
             } catch {
                 Console.warn("could not store the result: \(error.message)")
             }
@@ -135,8 +144,7 @@ struct CachedRun {
                                                       secret: decision.secretArguments),
                          context: key.context, createdMs: now, expiresMs: now + ttl * 1000,
                          exitCode: outcome.status, durationMs: outcome.durationMs,
-                         stdoutBytes: Int64(outcome.transcript.stdoutCount),
-                         stderrBytes: Int64(outcome.transcript.stderrCount))
+                         stdoutBytes: Int64(outcome.stdoutCount), stderrBytes: Int64(outcome.stderrCount))
     }
 }
 

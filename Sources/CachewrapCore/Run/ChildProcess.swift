@@ -14,6 +14,12 @@ public struct RunOutcome: Sendable {
     public var shown = true
     /// The signal cachewrap itself received while the tool ran (Ctrl-C, kill): never stored.
     public var interruptedBy: Int32? = nil
+    /// The whole recording when it outgrew memory; `transcript` then holds only its head.
+    var spill: SpillFile? = nil
+
+    /// Bytes the tool wrote on stdout and stderr, whether recorded in memory or spilled.
+    var stdoutCount: Int { spill?.stdoutCount ?? transcript.stdoutCount }
+    var stderrCount: Int { spill?.stderrCount ?? transcript.stderrCount }
 
     public init(status: Int32, transcript: Transcript, overflowed: Bool, durationMs: Int64) {
         self.status = status
@@ -61,6 +67,8 @@ struct ChildProcess {
     /// Keep up to this many bytes from the user until the run ends (0: stream live), so a failed
     /// attempt can be retried, or replaced by a stale answer, without the user seeing it.
     var holdBack = 0
+    /// Where a large recording may spill to disk (the cache directory); nil keeps it in memory.
+    var spillDirectory: String? = nil
 
     func run() throws(CachewrapError) -> RunOutcome {
         // A closed reader must show up as EPIPE from write, not kill cachewrap mid-recording;
@@ -121,7 +129,8 @@ struct ChildProcess {
 
         SignalForwarding.begin(child: pid)
         // Without a pty the tool writes to our terminal directly: nothing may be held back then.
-        var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdinData: stdinData)
+        var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdinData: stdinData,
+                              spillDirectory: spillDirectory)
         pump.run(out: out.read, err: err.read, input: input?.write)
         let status = waitForExit(pid)
         let interruptedBy = SignalForwarding.end()
@@ -130,6 +139,7 @@ struct ChildProcess {
                                  overflowed: overflowed, durationMs: Clock.nowMs() - started)
         outcome.shown = pump.shown
         outcome.interruptedBy = interruptedBy
+        outcome.spill = overflowed ? nil : pump.spill
         return outcome
     }
 

@@ -61,6 +61,8 @@ enum FileIO {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
+
     /// True when `fd` is a pipe, socket or regular file: a stream that may carry data to hash.
     /// A terminal, /dev/null, or a closed descriptor carries none.
     static func carriesData(_ fd: Int32) -> Bool {

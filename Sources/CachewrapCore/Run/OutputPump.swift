@@ -7,19 +7,29 @@ import Glibc
 /// replace it, up to `holdBack` bytes; past that it is flushed and the rest streams live, so a
 /// long output still shows as it comes and memory stays bounded.
 struct OutputPump {
+    /// Past this many bytes in memory, the recording continues in a spill file (when there is a
+    /// directory for one): the resident size stays bounded whatever the output's size.
+    static let memoryLimit = 4 << 20
+
     let recordLimit: Int
     let holdBack: Int
     let stdinData: [UInt8]?
+    /// Where a spill file may be made; nil records in memory only, up to `memoryLimit`.
+    let spillDirectory: String?
+    /// The recording's head (all of it, unless it spilled).
     private(set) var transcript = Transcript()
+    /// The whole recording once it outgrew memory.
+    private(set) var spill: SpillFile?
     /// The recording limit was passed or our reader went away: shown, but not storable.
     private(set) var overflowed = false
     /// Whether what was read so far has reached the user.
     private(set) var shown: Bool
 
-    init(recordLimit: Int, holdBack: Int, stdinData: [UInt8]?) {
+    init(recordLimit: Int, holdBack: Int, stdinData: [UInt8]?, spillDirectory: String?) {
         self.recordLimit = recordLimit
         self.holdBack = holdBack
         self.stdinData = stdinData
+        self.spillDirectory = spillDirectory
         self.shown = holdBack == 0
     }
 
@@ -67,18 +77,39 @@ struct OutputPump {
     /// Records a chunk and shows it (now, or later when held back); false when the user's end
     /// of the stream is gone.
     private mutating func take(stream: UInt8, _ chunk: UnsafeRawBufferPointer) -> Bool {
-        if !overflowed {
-            if transcript.bytes.count + chunk.count > recordLimit {
-                guard flush() else { return false }
-                overflowed = true
-                transcript = Transcript()
-            } else {
-                transcript.append(stream: stream, chunk)
-                if shown { return FileIO.writeAll(Int32(stream), chunk) }
-                return transcript.bytes.count <= holdBack || flush()
-            }
+        let wasShown = shown
+        if !overflowed { record(stream: stream, chunk) }
+        if wasShown { return FileIO.writeAll(Int32(stream), chunk) }
+        // Still held back: the chunk is in the in-memory head unless recording stopped or spilled.
+        let inHead = !overflowed && spill == nil
+        if inHead && transcript.bytes.count <= holdBack { return true }
+        guard flush() else { return false }
+        return inHead || FileIO.writeAll(Int32(stream), chunk)
+    }
+
+    /// Adds a chunk to the recording: in memory, then in a spill file, and gives up (overflow)
+    /// past the record limit or when no spill file can be had.
+    private mutating func record(stream: UInt8, _ chunk: UnsafeRawBufferPointer) {
+        let recorded = spill?.size ?? transcript.bytes.count
+        guard recorded + chunk.count + 5 <= recordLimit else { return giveUp() }
+        if let spill {
+            if !spill.append(stream: stream, chunk) { giveUp() }
+            return
         }
-        return FileIO.writeAll(Int32(stream), chunk)
+        guard transcript.bytes.count + chunk.count > OutputPump.memoryLimit else {
+            return transcript.append(stream: stream, chunk)
+        }
+        guard let directory = spillDirectory, let file = SpillFile.create(in: directory),
+              file.appendFrames(transcript.bytes, stdout: transcript.stdoutCount, stderr: transcript.stderrCount),
+              file.append(stream: stream, chunk) else { return giveUp() }
+        spill = file
+    }
+
+    /// The output will not be stored: drop what was recorded, keeping what is still held back
+    /// so it can be shown.
+    private mutating func giveUp() {
+        overflowed = true
+        spill = nil
     }
 
     /// Shows everything held back so far and streams live from now on.

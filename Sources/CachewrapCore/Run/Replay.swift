@@ -18,4 +18,10 @@ enum Replay {
         }, ifMalformed: {})
         return delivered
     }
+
+    /// Replays a cached result, small (one row) or large (streamed from its blob file).
+    @discardableResult
+    static func write(_ cached: CachedResult) -> Bool {
+        cached.chunked ? FrameStreamWriter.replay(file: cached.blobPath) : write(cached.frames)
+    }
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// What the store knows about one cached invocation (without its output bytes).
 public struct EntryInfo: Sendable, Equatable {
     public var cid: String
@@ -36,7 +38,11 @@ public struct CachedResult: Sendable {
     public var expiresMs: Int64
     public var exitCode: Int32
     public var durationMs: Int64
+    /// The output frames, when small enough to live in one row; empty when `chunked`.
     public var frames: [UInt8]
+    /// The output is too large for a row: it is the file `blobPath`, streamed on replay.
+    public var chunked = false
+    var blobPath = ""
 }
 
 extension Store {
@@ -44,25 +50,46 @@ extension Store {
     public func lookup(_ cid: String) throws(CachewrapError) -> CachedResult? {
         try wrap { () throws(SQLiteDatabase.Failure) in
             let stmt = try db.prepare("""
-                SELECT e.created_ms, e.expires_ms, e.exit_code, e.duration_ms, o.frames
+                SELECT e.created_ms, e.expires_ms, e.exit_code, e.duration_ms, o.frames, o.hash
                 FROM entries e JOIN outputs o ON o.id = e.output_id WHERE e.cid = ?
                 """)
             guard try stmt.bind(.text(cid)).step() else { return nil }
-            return CachedResult(createdMs: stmt.int(0), expiresMs: stmt.int(1),
-                                exitCode: Int32(truncatingIfNeeded: stmt.int(2)),
-                                durationMs: stmt.int(3), frames: stmt.blob(4))
+            var result = CachedResult(createdMs: stmt.int(0), expiresMs: stmt.int(1),
+                                      exitCode: Int32(truncatingIfNeeded: stmt.int(2)),
+                                      durationMs: stmt.int(3), frames: stmt.blob(4))
+            if stmt.isNull(4) {
+                result.chunked = true
+                result.blobPath = blobPath(stmt.blob(5))
+            }
+            return result
         }
     }
 
-    /// Stores (or replaces) an entry atomically. Identical outputs share one row.
+    /// Stores (or replaces) an entry atomically. Identical outputs share one row; an output that
+    /// spilled to disk is copied in chunks, one piece in memory at a time.
     public func save(_ info: EntryInfo, transcript: Transcript, counting: [Counter: Int64] = [:]) throws(CachewrapError) {
-        let hash = SHA256.hash(transcript.bytes)
+        try save(info, transcript: transcript, spill: nil, counting: counting)
+    }
+
+    func save(_ info: EntryInfo, transcript: Transcript, spill: SpillFile?,
+              counting: [Counter: Int64] = [:]) throws(CachewrapError) {
+        let hash = spill?.digest() ?? SHA256.hash(transcript.bytes)
+        let (hits, folded) = HitLog.take(directory: location.directory)
+        defer { folded() }
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
+                try foldHits(hits)
                 let previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
                 let replaced: Int64? = try previous.bind(.text(info.cid)).step() ? previous.int(0) : nil
-                try db.prepare("INSERT OR IGNORE INTO outputs(hash, frames) VALUES(?, ?)")
-                    .bind(.blob(hash), .blob(transcript.bytes)).run()
+                try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, frames) VALUES(?, ?, ?)")
+                    .bind(.blob(hash), .int(Int64(spill?.size ?? transcript.bytes.count)),
+                          spill == nil ? .blob(transcript.bytes) : nil).run()
+                if let spill, db.changes > 0 {
+                    try makeBlobDirectory()
+                    guard spill.persist(as: blobPath(hash)) else {
+                        throw SQLiteDatabase.Failure(code: 10, message: "cannot move the output into \(location.directory)/blobs")
+                    }
+                }
                 let find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
                 _ = try find.bind(.blob(hash)).step()
                 let outputID = find.int(0)
@@ -80,26 +107,34 @@ extension Store {
         }
     }
 
-    /// Marks a replay: the entry's hit count and LRU time, and the tool's counters, in one write
-    /// made after the output is already on its way to the user.
-    public func recordHit(_ cid: String, tool: String, counting: [Counter: Int64]) throws(CachewrapError) {
-        try wrap { () throws(SQLiteDatabase.Failure) in
-            try db.transaction { () throws(SQLiteDatabase.Failure) in
-                try db.prepare("UPDATE entries SET hits = hits + 1, last_used_ms = ? WHERE cid = ?")
-                    .bind(.int(Clock.nowMs()), .text(cid)).run()
-                try addCounters(tool: tool, counting)
-            }
+    /// Where a large output lives: `blobs/<hex of its hash>`, so identical outputs share a file.
+    func blobPath(_ hash: [UInt8]) -> String { location.directory + "/blobs/" + Hex.encode(hash) }
+
+    private func makeBlobDirectory() throws(SQLiteDatabase.Failure) {
+        let dir = location.directory + "/blobs"
+        guard mkdir(dir, 0o700) == 0 || errno == EEXIST else {
+            throw SQLiteDatabase.Failure(code: 10, message: "cannot create \(dir): \(errnoText(errno))")
         }
     }
 
-    /// Deletes every output no entry points at any more (after removals).
+    /// Deletes every output no entry points at any more (after removals), with their files.
     func dropOrphanOutputs() throws(SQLiteDatabase.Failure) {
-        try db.execute("DELETE FROM outputs WHERE NOT EXISTS (SELECT 1 FROM entries WHERE output_id = outputs.id)")
+        try dropOutputs(where: "NOT EXISTS (SELECT 1 FROM entries WHERE output_id = outputs.id)", [])
     }
 
     /// Deletes one output if nothing points at it: the cheap form for a single replaced entry.
     func dropOutputIfOrphan(_ id: Int64) throws(SQLiteDatabase.Failure) {
-        try db.prepare("DELETE FROM outputs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM entries WHERE output_id = ?)")
-            .bind(.int(id), .int(id)).run()
+        try dropOutputs(where: "id = ?1 AND NOT EXISTS (SELECT 1 FROM entries WHERE output_id = ?1)", [.int(id)])
+    }
+
+    /// Deletes matching outputs; the blob files of large ones go too. A file whose removal
+    /// fails is only space: `gc` sweeps files no row names.
+    private func dropOutputs(where condition: String, _ values: [SQLiteValue?]) throws(SQLiteDatabase.Failure) {
+        let files = try db.prepare("SELECT hash FROM outputs WHERE frames IS NULL AND \(condition)")
+        try files.bind(values: values)
+        var paths: [String] = []
+        while try files.step() { paths.append(blobPath(files.blob(0))) }
+        try db.prepare("DELETE FROM outputs WHERE \(condition)").bind(values: values).run()
+        for path in paths { unlink(path) }
     }
 }

@@ -44,9 +44,12 @@ extension Store {
         return first
     }
 
-    /// The recorded output frames of one entry.
+    /// The recorded output frames of one entry, large ones read from their file (for `show`,
+    /// not the hit path).
     public func frames(cid: String) throws(CachewrapError) -> [UInt8] {
-        try lookup(cid)?.frames ?? []
+        guard let cached = try lookup(cid) else { return [] }
+        guard cached.chunked else { return cached.frames }
+        return FileIO.readFile(cached.blobPath, limit: Int.max) ?? []
     }
 
     /// Removes entries by CID; returns how many went.
@@ -79,14 +82,14 @@ extension Store {
     public func evict(toFit maxBytes: Int64) throws(CachewrapError) -> Int {
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
-                var total = try db.scalar("SELECT COALESCE(SUM(LENGTH(frames)), 0) FROM outputs")
+                var total = try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs")
                 guard total > maxBytes else { return 0 }
                 // Outputs are shared between entries: bytes come free only when an output's
                 // last entry goes, so count references as victims are chosen.
                 var victims: [(String, String)] = []
                 var references: [Int64: Int64] = [:]
                 let scan = try db.prepare("""
-                    SELECT e.cid, e.tool, e.output_id, LENGTH(o.frames),
+                    SELECT e.cid, e.tool, e.output_id, o.size,
                            (SELECT COUNT(*) FROM entries r WHERE r.output_id = e.output_id)
                     FROM entries e JOIN outputs o ON o.id = e.output_id ORDER BY e.last_used_ms ASC
                     """)
@@ -114,7 +117,7 @@ extension Store {
     public func size() throws(CachewrapError) -> (entries: Int64, bytes: Int64) {
         try wrap { () throws(SQLiteDatabase.Failure) in
             (try db.scalar("SELECT COUNT(*) FROM entries"),
-             try db.scalar("SELECT COALESCE(SUM(LENGTH(frames)), 0) FROM outputs"))
+             try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs"))
         }
     }
 

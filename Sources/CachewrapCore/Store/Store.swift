@@ -3,12 +3,16 @@
 public final class Store {
     let db: SQLiteDatabase
     public let location: CacheLocation
+    /// Version 2: an output too large for memory lives in a file under `blobs/` named by its
+    /// hash (its `frames` column is NULL).
+    static let schemaVersion: Int64 = 2
 
     static let schema = """
         CREATE TABLE IF NOT EXISTS outputs(
             id INTEGER PRIMARY KEY,
             hash BLOB NOT NULL UNIQUE,
-            frames BLOB NOT NULL
+            size INTEGER NOT NULL,
+            frames BLOB
         );
         CREATE TABLE IF NOT EXISTS entries(
             cid TEXT PRIMARY KEY,
@@ -57,13 +61,23 @@ public final class Store {
     private static func open(_ location: CacheLocation) throws(SQLiteDatabase.Failure) -> SQLiteDatabase {
         let db = try SQLiteDatabase(path: location.databasePath)
         // The version check reads the header: a file that is not a database fails here, early.
-        if try db.scalar("PRAGMA user_version") == 0 {
+        let version = try db.scalar("PRAGMA user_version")
+        if version < schemaVersion {
             try db.execute("PRAGMA journal_mode=WAL")
             try db.transaction { () throws(SQLiteDatabase.Failure) in
+                // Re-checked under the write lock: another process may have just done it.
+                let current = try db.scalar("PRAGMA user_version")
+                guard current < schemaVersion else { return }
+                // Version 1 kept every output in one blob; a cache is cheap to lose, so an old
+                // one is dropped rather than migrated.
+                if current > 0 { try db.execute("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS counters") }
                 try db.execute(schema)
-                try db.execute("PRAGMA user_version=1")
+                try db.execute("PRAGMA user_version=\(schemaVersion)")
             }
         }
+        // NORMAL sync: a WAL commit is not fsynced (durable at checkpoint), as fits a cache. The
+        // last connection to close checkpoints and removes the WAL, so the next process (the
+        // first connection again) has no WAL to re-read before its lookup.
         try db.execute("PRAGMA synchronous=NORMAL")
         return db
     }

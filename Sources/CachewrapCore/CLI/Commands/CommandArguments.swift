@@ -39,7 +39,10 @@ struct CommandArguments {
     func has(_ flag: String) -> Bool { flags.contains(flag) }
 }
 
-/// Opens the store for a management command; unlike the wrap path, a broken store is an error here.
+/// Opens the store for a management command, with every logged hit folded in so counts are
+/// current; unlike the wrap path, a broken store is an error here.
 func openStoreForCommand() throws(CachewrapError) -> Store {
-    try Store()
+    let store = try Store()
+    try store.foldHitLog()
+    return store
 }

@@ -50,8 +50,9 @@ enum GCCommand {
         let store = try openStoreForCommand()
         let expired = try store.removeExpired(before: Clock.nowMs() - keepExpiredMs)
         let evicted = try store.evict(toFit: maxBytes)
+        let strays = try store.sweepFiles()
         let size = try store.size()
-        Console.notice("gc: removed \(expired) expired, evicted \(evicted); \(size.entries) entries, \(ByteSize.format(size.bytes))")
+        Console.notice("gc: removed \(expired) expired, evicted \(evicted), \(strays) stray files; \(size.entries) entries, \(ByteSize.format(size.bytes))")
         return 0
     }
 }
