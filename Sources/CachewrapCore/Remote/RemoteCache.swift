@@ -1,0 +1,193 @@
+/// What a team cache lookup found. Only `hit` is replayed; the caller counts the others
+/// (`remote_misses`, `remote_corrupt`, `remote_errors`) and runs the tool.
+public enum RemoteLookup: Sendable {
+    /// A verified entry. `result.expiresMs` is this machine's now + the server's PTTL, so clock
+    /// skew between machines cannot stretch or cut its life; `pttlMs` is -1 for a key without TTL.
+    case hit(CachedResult, pttlMs: Int64)
+    case miss
+    /// A value was there but failed verification (see `RemoteEnvelope.Corruption`): never replay it.
+    case corrupt(String)
+    /// No answer within the deadline, an error, or the breaker is open: fail open.
+    case unavailable(String)
+}
+
+/// What a write did.
+public enum RemoteWrite: Sendable, Equatable {
+    case stored
+    /// NX found the key already set: another machine stored the same result first (not an error).
+    case exists
+    /// Not attempted: mode is not rw, or the result has already expired.
+    case skipped(String)
+    /// The server will never take this write (NOPERM for a read-only ACL user, READONLY replica,
+    /// OOM...): drop it, count it, and keep going.
+    case refused(String)
+    /// No connection, timeout, or bad credentials: keep the write for later.
+    case unavailable(String)
+}
+
+/// The team cache (L2) as the run path and the flusher see it: GET+PTTL lookups and SET NX PX
+/// writes under `cw:v1:<namespace>:<cid>`, each within one deadline, behind the shared circuit
+/// breaker. Keeps one connection for its lifetime, so the flusher pays for connect and AUTH once.
+/// Not thread-safe: one per process (or per thread).
+public final class RemoteCache {
+    public let settings: RemoteSettings
+    public let breaker: CircuitBreaker
+    public let cacheDirectory: String
+    /// The deadline of each operation: the settings' for lookups; the flusher may pass a longer one.
+    public let timeoutMs: Int64
+    /// How many times this instance tried to open a connection: lets tests (and `doctor`) see that
+    /// an open breaker costs no network at all.
+    public private(set) var connectAttempts = 0
+    private var connection: RESPConnection?
+
+    public init(settings: RemoteSettings, cacheDirectory: String, timeoutMs: Int64? = nil, breaker: CircuitBreaker? = nil) {
+        self.settings = settings
+        self.cacheDirectory = cacheDirectory
+        self.timeoutMs = timeoutMs ?? settings.timeoutMs
+        self.breaker = breaker ?? CircuitBreaker(directory: cacheDirectory)
+    }
+
+    /// The remote to use, or nil when there is none or it is `off` (which must never connect).
+    public static func make(_ settings: RemoteSettings?, cacheDirectory: String, timeoutMs: Int64? = nil) -> RemoteCache? {
+        guard let settings, settings.mode != .off else { return nil }
+        return RemoteCache(settings: settings, cacheDirectory: cacheDirectory, timeoutMs: timeoutMs)
+    }
+
+    /// Looks `cid` up with GET and PTTL in one round trip.
+    public func get(_ cid: String) -> RemoteLookup {
+        guard settings.mode != .off else { return .unavailable("remote mode is off") }
+        let permit = breaker.permit()
+        guard case .go(let ticket) = permit else { return .unavailable(Self.pausedText(permit)) }
+        let key = Array(settings.key(for: cid).utf8)
+        let replies: [RESPValue]
+        do {
+            replies = try exchange([[Array("GET".utf8), key], [Array("PTTL".utf8), key]])
+        } catch {
+            breaker.recordFailure(error.message, ticket)
+            return .unavailable(error.message)
+        }
+        switch replies[0] {
+        case .bulk(nil):
+            breaker.recordSuccess(ticket)
+            return .miss
+        case .bulk(let value?):
+            breaker.recordSuccess(ticket)
+            return found(value, pttl: replies[1])
+        case .error(let text) where text.hasPrefix("WRONGTYPE"):
+            breaker.recordSuccess(ticket)
+            return .corrupt(text)  // something else lives under our key
+        case .error(let text):
+            breaker.recordFailure(text, ticket)
+            return .unavailable(text)
+        default:
+            return .unavailable(unexpectedReply(to: "GET", ticket))
+        }
+    }
+
+    /// Verifies a fetched value and works out how long it lives here.
+    private func found(_ value: [UInt8], pttl: RESPValue) -> RemoteLookup {
+        let envelope: RemoteEnvelope
+        switch RemoteEnvelope.decode(value) {
+        case .failure(let corruption): return .corrupt(corruption.message)
+        case .success(let e): envelope = e
+        }
+        var result = envelope.cachedResult
+        let now = Clock.nowMs()
+        switch pttl {
+        case .integer(let ms) where ms > 0: result.expiresMs = now + ms
+        case .integer(-2): return .miss  // expired between GET and PTTL
+        case .integer(-1): break  // written without a TTL: trust the envelope
+        case .error(let text): breaker.noteRefusal(text)  // e.g. an ACL without +pttl: the envelope still says
+        default: return .miss
+        }
+        guard result.expiresMs > now else { return .miss }
+        if case .integer(let ms) = pttl { return .hit(result, pttlMs: ms) }
+        return .hit(result, pttlMs: -1)
+    }
+
+    /// Writes an encoded envelope with `SET key value PX ttl NX` (first writer wins, and the key
+    /// expires on the server when the entry would expire locally).
+    public func put(_ cid: String, envelope: [UInt8], ttlMs: Int64) -> RemoteWrite {
+        put(key: settings.key(for: cid), envelope: envelope, ttlMs: ttlMs)
+    }
+
+    /// `put` by full key: the outbox stores keys, so a namespace change never re-files old writes.
+    func put(key: String, envelope: [UInt8], ttlMs: Int64) -> RemoteWrite {
+        guard settings.mode == .rw else { return .skipped("remote mode is \(settings.mode.rawValue)") }
+        guard ttlMs > 0 else { return .skipped("expired") }
+        let permit = breaker.permit()
+        guard case .go(let ticket) = permit else { return .unavailable(Self.pausedText(permit)) }
+        let command: [[UInt8]] = [Array("SET".utf8), Array(key.utf8), envelope, Array("PX".utf8), Array(String(ttlMs).utf8), Array("NX".utf8)]
+        let reply: RESPValue
+        do {
+            reply = try exchange([command])[0]
+        } catch {
+            breaker.recordFailure(error.message, ticket)
+            return .unavailable(error.message)
+        }
+        switch reply {
+        case .simple("OK"):
+            breaker.recordSuccess(ticket)
+            return .stored
+        case .bulk(nil):
+            breaker.recordSuccess(ticket)
+            return .exists
+        case .error(let text) where RemoteError.server(text).isAuthFailure:
+            breaker.recordFailure(text, ticket)
+            return .unavailable(text)
+        case .error(let text):
+            breaker.recordSuccess(ticket)
+            breaker.noteRefusal(text)
+            return .refused(text)
+        default:
+            return .unavailable(unexpectedReply(to: "SET", ticket))
+        }
+    }
+
+    /// For `doctor`: connect, AUTH, SELECT, PING and a GET (which needs read permission) within
+    /// one deadline, ignoring the breaker. Returns the round trip in microseconds, or the error.
+    public func check() -> Result<Int64, RemoteError> {
+        dropConnection()
+        let start = Deadline.nowNs()
+        do {
+            let replies = try exchange([[Array("PING".utf8)], [Array("GET".utf8), Array(settings.key(for: "doctor").utf8)]])
+            for case .error(let text) in replies { return .failure(.server(text)) }
+            return .success(Int64((Deadline.nowNs() - start) / 1000))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Sends a pipeline on the kept connection, opening it first if needed, all within one new
+    /// deadline; a failed connection is dropped so the next call starts clean.
+    private func exchange(_ commands: [[[UInt8]]]) throws(RemoteError) -> [RESPValue] {
+        let deadline = Deadline(milliseconds: timeoutMs)
+        do {
+            if connection == nil {
+                connectAttempts += 1
+                connection = try RESPConnection.open(settings.url, password: settings.password, deadline: deadline)
+            }
+            return try connection!.pipeline(commands, deadline: deadline)
+        } catch {
+            dropConnection()
+            throw error
+        }
+    }
+
+    private func dropConnection() { connection = nil }
+
+    /// A reply of the wrong type: the stream can no longer be trusted, so the connection goes and
+    /// the breaker counts it like any other failure.
+    private func unexpectedReply(to command: String, _ ticket: CircuitBreaker.Ticket) -> String {
+        let why = RemoteError.protocolError("unexpected reply to \(command)").message
+        breaker.recordFailure(why, ticket)
+        dropConnection()
+        return why
+    }
+
+    /// Why a skipped call did not reach the server, for warnings and `doctor`.
+    private static func pausedText(_ permit: CircuitBreaker.Permit) -> String {
+        guard case .skip(let state) = permit else { return "" }
+        return "remote paused for \(max(0, state.openUntilMs - Clock.nowMs()) / 1000)s after: \(state.lastError ?? "an error")"
+    }
+}

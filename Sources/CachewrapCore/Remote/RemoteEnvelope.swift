@@ -1,0 +1,116 @@
+/// The value stored under a team cache key: one cached result, self-describing and checked.
+///
+/// Layout, integers little-endian like the transcript frames:
+/// `"CWR1"` · version (1 byte) · exit code (Int32) · created ms · expires ms · duration ms
+/// (Int64 each) · frames length (UInt64) · frames · SHA-256 of everything before it (32 bytes).
+///
+/// The digest catches truncation and bit rot (and a value someone wrote by hand with redis-cli):
+/// such a value is `corrupt`, counted and never replayed, because replaying garbage as a tool's
+/// output would break principle 4 (exact replay). It is an integrity check, not a signature:
+/// who may write the keys is decided by Redis ACLs.
+public struct RemoteEnvelope: Sendable, Equatable {
+    public var exitCode: Int32
+    public var createdMs: Int64
+    public var expiresMs: Int64
+    public var durationMs: Int64
+    /// The transcript frames exactly as the local store keeps them (see `Transcript`).
+    public var frames: [UInt8]
+
+    public init(exitCode: Int32, createdMs: Int64, expiresMs: Int64, durationMs: Int64, frames: [UInt8]) {
+        self.exitCode = exitCode; self.createdMs = createdMs; self.expiresMs = expiresMs
+        self.durationMs = durationMs; self.frames = frames
+    }
+
+    /// The envelope of a result found in (or about to go into) the local store.
+    public init(_ result: CachedResult) {
+        self.init(exitCode: result.exitCode, createdMs: result.createdMs, expiresMs: result.expiresMs,
+                  durationMs: result.durationMs, frames: result.frames)
+    }
+
+    /// The result to replay and store locally.
+    public var cachedResult: CachedResult {
+        CachedResult(createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode, durationMs: durationMs, frames: frames)
+    }
+
+    public static let magic: [UInt8] = Array("CWR1".utf8)
+    public static let version: UInt8 = 1
+    /// Bytes before the frames: magic 4, version 1, exit code 4, three timestamps 24, length 8.
+    static let headerSize = 41
+    static let digestSize = 32
+
+    /// The bytes to SET.
+    public func encode() -> [UInt8] {
+        var out = Self.magic
+        out.reserveCapacity(Self.headerSize + frames.count + Self.digestSize)
+        out.append(Self.version)
+        out.appendLittleEndian(UInt32(bitPattern: exitCode))
+        out.appendLittleEndian(UInt64(bitPattern: createdMs))
+        out.appendLittleEndian(UInt64(bitPattern: expiresMs))
+        out.appendLittleEndian(UInt64(bitPattern: durationMs))
+        out.appendLittleEndian(UInt64(frames.count))
+        out.append(contentsOf: frames)
+        out.append(contentsOf: SHA256.hash(out))
+        return out
+    }
+
+    /// Why a stored value was refused; each is a distinct outcome so `doctor` can say which.
+    public enum Corruption: Error, Equatable, Sendable {
+        case tooShort, badMagic
+        case unsupportedVersion(UInt8)
+        case lengthMismatch, checksumMismatch, badFrames
+
+        public var message: String {
+            switch self {
+            case .tooShort: "value too short to be an envelope"
+            case .badMagic: "not a cachewrap envelope (bad magic)"
+            case .unsupportedVersion(let v): "envelope version \(v) is not supported"
+            case .lengthMismatch: "envelope length does not match its header (truncated or padded)"
+            case .checksumMismatch: "envelope checksum mismatch"
+            case .badFrames: "envelope frames are malformed"
+            }
+        }
+    }
+
+    /// Checks magic, version, length, digest and frame structure, in that order, and only then
+    /// returns the envelope.
+    public static func decode(_ bytes: [UInt8]) -> Result<RemoteEnvelope, Corruption> {
+        guard bytes.count >= headerSize + digestSize else {
+            return .failure(bytes.count >= 4 && Array(bytes[0..<4]) != magic ? .badMagic : .tooShort)
+        }
+        guard Array(bytes[0..<4]) == magic else { return .failure(.badMagic) }
+        guard bytes[4] == version else { return .failure(.unsupportedVersion(bytes[4])) }
+        let framesCount = bytes.littleEndian(UInt64.self, at: 33)
+        guard framesCount == UInt64(bytes.count - headerSize - digestSize) else { return .failure(.lengthMismatch) }
+        let digestAt = bytes.count - digestSize
+        let digest = bytes.withUnsafeBytes { raw in
+            var hasher = SHA256()
+            hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<digestAt]))
+            return hasher.finalize()
+        }
+        guard bytes[digestAt...].elementsEqual(digest) else { return .failure(.checksumMismatch) }
+        let frames = Array(bytes[headerSize..<digestAt])
+        var wellFormed = true
+        Transcript.forEachFrame(in: frames) { stream, _ in
+            if stream != 1 && stream != 2 { wellFormed = false }
+        } ifMalformed: { wellFormed = false }
+        guard wellFormed else { return .failure(.badFrames) }
+        return .success(RemoteEnvelope(
+            exitCode: Int32(bitPattern: bytes.littleEndian(UInt32.self, at: 5)),
+            createdMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 9)),
+            expiresMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 17)),
+            durationMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 25)),
+            frames: frames))
+    }
+}
+
+extension [UInt8] {
+    /// Appends `value` as little-endian bytes (envelope and outbox headers).
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    /// Reads a little-endian integer at `offset`; the caller has checked the bounds.
+    func littleEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T {
+        withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import CachewrapCore
+
+/// A private `redis-server` for one test: 127.0.0.1 on a free port plus a Unix socket, both in a
+/// temp dir, with persistence off (`--save '' --appendonly no`), so tests run in parallel without
+/// sharing data and leave nothing behind. Stopped (killed and waited for) by `stop()` or deinit.
+///
+/// Redis cannot be told to pick its own TCP port, so the port comes from binding port 0, reading
+/// it and closing the socket; if another process grabs it in between, the start is retried.
+final class RedisServer {
+    let directory: String
+    let port: UInt16
+    var socketPath: String { directory + "/redis.sock" }
+    private let process: Process
+
+    /// Starts the server and waits until it answers PING. Skips the test when redis-server is not
+    /// installed (fails under CACHEWRAP_TEST_STRICT=1).
+    init(_ extraArguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let executable = try TestSandbox.requireTool("redis-server", sourceLocation: sourceLocation)
+        var template = Array("/tmp/cachewrap-redis.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw RunError(description: "mkdtemp failed") }
+        directory = String(cString: made)
+        for _ in 0..<5 {
+            let port = try Self.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = [
+                "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
+                "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", directory,
+                "--logfile", directory + "/redis.log", "--daemonize", "no",
+            ] + extraArguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            if Self.waitUntilReady(process: process, port: port) {
+                self.port = port
+                self.process = process
+                return
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        throw RunError(description: "redis-server did not start; see \(directory)/redis.log")
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops the server (idempotent); afterwards its port refuses connections. SIGKILL, because
+    /// the child inherits the test thread's signal mask, in which SIGTERM is blocked: a SIGTERM
+    /// would stay pending forever and waitUntilExit would hang. Nothing is persisted, so nothing is lost.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    var tcpURL: RedisURL { RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)) }
+    var unixURL: RedisURL { RedisURL(endpoint: .unix(path: socketPath)) }
+
+    /// Runs one command as the unrestricted default user (for setup: ACL SETUSER, raw SET...).
+    @discardableResult
+    func admin(_ arguments: [String], password: String? = nil) throws -> RESPValue {
+        try admin(arguments.map { Array($0.utf8) }, password: password)
+    }
+
+    @discardableResult
+    func admin(_ arguments: [[UInt8]], password: String? = nil) throws -> RESPValue {
+        let connection = try RESPConnection.open(unixURL, password: password.map(RedisPassword.init), deadline: Deadline(milliseconds: 5000))
+        return try connection.command(arguments, deadline: Deadline(milliseconds: 5000))
+    }
+
+    /// Polls with PING over TCP until the server answers (up to 5 s) or exits.
+    private static func waitUntilReady(process: Process, port: UInt16) -> Bool {
+        let url = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port))
+        for _ in 0..<500 {
+            guard process.isRunning else { return false }
+            if let connection = try? RESPConnection.open(url, password: nil, deadline: Deadline(milliseconds: 200)),
+               let reply = try? connection.command([Array("PING".utf8)], deadline: Deadline(milliseconds: 200)),
+               reply == .simple("PONG") || reply.isErrorStarting("NOAUTH") {
+                return true
+            }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// A TCP port nobody listens on right now (bound to port 0, read back, closed): connecting to
+    /// it is refused at once.
+    static func freePort() throws -> UInt16 {
+        let listener = try SilentListener(backlog: 1)
+        return listener.port
+    }
+}
+
+/// A socket that listens on 127.0.0.1 and never accepts or reads: connections complete (the kernel
+/// queues them) but no reply ever comes, which is what a hung server looks like to a client.
+final class SilentListener {
+    let fd: Int32
+    let port: UInt16
+
+    init(backlog: Int32 = 16) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard fd >= 0, bound, listen(fd, backlog) == 0 else {
+            if fd >= 0 { close(fd) }
+            throw RunError(description: "listener: \(errno)")
+        }
+        self.fd = fd
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(fd) }
+}
+
+extension RESPValue {
+    /// True for an error reply whose text starts with `prefix` (e.g. "NOPERM").
+    func isErrorStarting(_ prefix: String) -> Bool {
+        if case .error(let text) = self { return text.hasPrefix(prefix) }
+        return false
+    }
+}
