@@ -18,6 +18,10 @@ public enum CachewrapError: Error, Equatable {
     /// config.toml has errors (each already printed as PATH:LINE: message); only management
     /// commands fail on it, the wrap path warns and uses the defaults.
     case badConfig(path: String, errors: Int)
+    /// `cachewrap init` for a shell it writes no code for.
+    case unsupportedShell(String)
+    /// The shim directory or one link in it could not be made (path, why).
+    case cannotMakeShims(String, String)
 
     public var message: String {
         switch self {
@@ -36,18 +40,23 @@ public enum CachewrapError: Error, Equatable {
         case .ambiguousPrefix(let p, let n): "'\(p)' matches \(n) entries: give more of the CID"
         case .storeUnavailable(let why): "cache store unavailable: \(why)"
         case .badConfig(let path, let n): "\(path): \(n) \(n == 1 ? "error" : "errors"); until fixed, wrapped tools run with the built-in defaults"
+        case .unsupportedShell(let s):
+            (s.isEmpty ? "init needs a shell" : "init: unsupported shell '\(s)'") + ": use bash, zsh or fish (e.g. eval \"$(cachewrap init bash)\")"
+        case .cannotMakeShims(let p, let why): "cannot make shims: \(p): \(why)"
         }
     }
 
     public var exitCode: Int32 {
         switch self {
-        case .unknownOption, .missingValue, .badDuration, .badNumber, .badSize, .missingTool, .usage: 64
+        case .unknownOption, .missingValue, .badDuration, .badNumber, .badSize, .missingTool, .usage,
+             .unsupportedShell: 64
         case .toolNotFound: 127
         case .notExecutable, .spawnFailed: 126
         case .offlineMiss: 69
         case .noEntry, .ambiguousPrefix: 1
         case .storeUnavailable: 74
         case .badConfig: 78
+        case .cannotMakeShims: 73
         }
     }
 }

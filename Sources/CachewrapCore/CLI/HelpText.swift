@@ -16,6 +16,12 @@ enum HelpText {
           cachewrap key [--json] TOOL [ARGS...]     print the key document and its CID; runs nothing
           cachewrap explain TOOL [ARGS...]          the policy's decision and why, the key, hit or miss
           cachewrap config [--path]                 the config file and the effective per-tool settings
+          cachewrap init bash|zsh|fish [--shims [--dir DIR]]
+                                                    shell code to eval: aliases for the installed tools,
+                                                    or shims first on PATH (scripts, CI, agents)
+          cachewrap shims [DIR]                     link gh, hf, ... to cachewrap in DIR (default
+                                                    $XDG_DATA_HOME/cachewrap/shims or ~/.local/share/...)
+          cachewrap doctor                          check the setup, OK/WARN/FAIL with fixes; exit 1 on FAIL
 
         Options (before TOOL):
           --ttl DUR        keep results fresh for DUR (30s, 10m, 2h, 7d) instead of the policy's TTL
