@@ -175,3 +175,30 @@ import Testing
         #expect(second.stdout == first.stdout && sb.counter("gh") == 1)
     }
 }
+
+/// A hit reads only the entry's hot file, never the database; and no hot file outlives its
+/// entry (removal, invalidation, a damaged database moved aside).
+@Suite struct HotFileTests {
+    @Test func aHitNeedsNoDatabaseAndRemovalTakesTheHotFile() throws {
+        let sb = try TestSandbox()
+        sb.writeTool("gh", script: "echo answer")
+        let env = sb.baseEnv()
+        _ = try cachewrap(["gh", "repo", "view", "o/r"], env: env)
+        let hot = try FileManager.default.contentsOfDirectory(atPath: sb.cacheDir + "/hot")
+        #expect(hot.count == 1 && hot[0].hasPrefix("bafkrei"))
+        // Damage the database: a hit must not even notice (it never opens it).
+        _ = FileManager.default.createFile(atPath: sb.cacheDir + "/cache.db", contents: Data(repeating: 0x5a, count: 8192))
+        let hit = try cachewrap(["gh", "repo", "view", "o/r"], env: env)
+        #expect(hit.stdoutText == "answer\n" && hit.stderr.isEmpty, "\(hit.stderrText)")
+        #expect(sb.counter("gh") == 1)
+        // The next store user moves the damaged database aside, and the hot files with it.
+        let mutation = try cachewrap(["gh", "issue", "close", "7", "-R", "o/r"], env: env)
+        #expect(mutation.stderrText.contains("moved it"), "\(mutation.stderrText)")
+        #expect(!FileManager.default.fileExists(atPath: sb.cacheDir + "/hot/" + hot[0]))
+        _ = try cachewrap(["gh", "repo", "view", "o/r"], env: env)
+        #expect(sb.counter("gh") == 3, "the read ran again")
+        _ = try cachewrap(["gh", "issue", "close", "7", "-R", "o/r"], env: env)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sb.cacheDir + "/hot").isEmpty,
+                "a mutation's invalidation removes the hot file")
+    }
+}

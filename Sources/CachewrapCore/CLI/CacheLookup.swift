@@ -13,15 +13,25 @@ struct CacheLookup {
         case unavailable
     }
 
+    /// The hot file alone (no database): the hit path's first try.
+    func findHot(cache: String) -> Found {
+        guard let cached = HotFile.read(cache: cache, cid: key.cid) else { return .missing }
+        return classify(cached)
+    }
+
+    private func classify(_ cached: CachedResult) -> Found {
+        let now = Clock.nowMs()
+        let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
+        return fresh ? .fresh(cached) : .expired(cached)
+    }
+
     func find(in store: Store) -> Found {
         do {
             guard let cached = try store.lookup(key.cid),
                   cached.chunked ? FileIO.isReadable(cached.blobPath) : Replay.isWellFormed(cached.frames) else {
                 return .missing
             }
-            let now = Clock.nowMs()
-            let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
-            return fresh ? .fresh(cached) : .expired(cached)
+            return classify(cached)
         } catch {
             Console.warn("\(error.message); running \(tool) without the cache")
             return .unavailable
@@ -30,12 +40,12 @@ struct CacheLookup {
 
     /// Writes the recorded output, then logs the hit (an append, not a database write: see
     /// `HitLog`).
-    func replay(_ cached: CachedResult, from store: Store, note: String? = nil) -> Int32 {
+    func replay(_ cached: CachedResult, cache: String, note: String? = nil) -> Int32 {
         if let note {
             Console.notice("\(note) from \(Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)) ago")
         }
         Replay.write(cached)
-        HitLog.append(directory: store.location.directory, cid: key.cid, tool: tool, durationMs: cached.durationMs,
+        HitLog.append(directory: cache, cid: key.cid, tool: tool, durationMs: cached.durationMs,
                       stale: note != nil)
         return cached.exitCode
     }

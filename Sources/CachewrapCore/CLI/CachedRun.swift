@@ -29,18 +29,19 @@ struct CachedRun {
         let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal)
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
+        let cache = CacheLocation.fromEnvironment().directory
+        // The hit path: the entry's hot file, no database.
+        if !options.refresh, !options.noCache, case .fresh(let cached) = lookup.findHot(cache: cache) {
+            return replayFresh(cached, lookup: lookup, cache: cache, stdinData: stdinData, terminal: terminal)
+        }
         var store = openStore()
         var expired: CachedResult?
         if let opened = store, !options.refresh, !options.noCache {
             switch lookup.find(in: opened) {
             case .fresh(let cached):
-                let age = (Clock.nowMs() - cached.createdMs) / 1000
-                if let stale = options.staleSeconds ?? decision.staleSeconds, age >= stale, stdinData == nil {
-                    BackgroundRefresh.start(request, terminal: terminal)
-                }
-                return lookup.replay(cached, from: opened)
+                return replayFresh(cached, lookup: lookup, cache: cache, stdinData: stdinData, terminal: terminal)
             case .expired(let cached):
-                if options.offline { return lookup.replay(cached, from: opened, note: "--offline: replaying an expired result") }
+                if options.offline { return lookup.replay(cached, cache: cache, note: "--offline: replaying an expired result") }
                 expired = cached
             case .missing:
                 break
@@ -64,13 +65,24 @@ struct CachedRun {
             // Checked again under the lock: a run that finished between our lookup and the lock
             // has already stored the answer.
             if !options.refresh, case .fresh(let cached) = lookup.find(in: opened) {
-                return lookup.replay(cached, from: opened)
+                return lookup.replay(cached, cache: cache)
             }
         }
         return withExtendedLifetime(flight) {
             execute(key: key, store: store, stdinData: stdinData, terminal: terminal, expired: expired,
                     requestedTTL: lookup.requestedTTL)
         }
+    }
+
+    /// Replays a fresh entry, starting a background refresh first when it is older than the
+    /// stale-while-revalidate age (`--stale` or the config).
+    private func replayFresh(_ cached: CachedResult, lookup: CacheLookup, cache: String, stdinData: [UInt8]?,
+                             terminal: TerminalShape) -> Int32 {
+        let age = (Clock.nowMs() - cached.createdMs) / 1000
+        if let stale = request.options.staleSeconds ?? decision.staleSeconds, age >= stale, stdinData == nil {
+            BackgroundRefresh.start(request, terminal: terminal)
+        }
+        return lookup.replay(cached, cache: cache)
     }
 
     /// Runs the tool with retries and settles the outcome: store it, answer with the stale

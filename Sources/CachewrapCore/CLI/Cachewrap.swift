@@ -15,6 +15,7 @@ public enum Cachewrap {
         case "key": KeyCommand.run
         case "config": ConfigCommand.run
         case "explain": ExplainCommand.run
+        case "bench-populate": BenchPopulateCommand.run
         case "init": InitCommand.run
         case "shims": ShimsCommand.run
         case "doctor": DoctorCommand.run

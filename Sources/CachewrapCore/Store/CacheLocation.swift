@@ -53,6 +53,9 @@ public struct CacheLocation: Sendable {
     func moveAside() -> String {
         let target = databasePath + ".corrupt-\(Clock.nowMs())"
         rename(databasePath, target)
+        // Hot files answer without the database: they go with it, or they would outlive it.
+        let hot = HotFile.directory(directory)
+        rename(hot, hot + ".corrupt-\(Clock.nowMs())")
         unlink(databasePath + "-wal")
         unlink(databasePath + "-shm")
         return target

@@ -79,32 +79,41 @@ extension Store {
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
                 try foldHits(hits)
-                let previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
-                let replaced: Int64? = try previous.bind(.text(info.cid)).step() ? previous.int(0) : nil
-                try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, frames) VALUES(?, ?, ?)")
-                    .bind(.blob(hash), .int(Int64(spill?.size ?? transcript.bytes.count)),
-                          spill == nil ? .blob(transcript.bytes) : nil).run()
-                if let spill, db.changes > 0 {
-                    try makeBlobDirectory()
-                    guard spill.persist(as: blobPath(hash)) else {
-                        throw SQLiteDatabase.Failure(code: 10, message: "cannot move the output into \(location.directory)/blobs")
-                    }
-                }
-                let find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
-                _ = try find.bind(.blob(hash)).step()
-                let outputID = find.int(0)
-                try db.prepare("""
-                    INSERT OR REPLACE INTO entries(cid, tool, operation, display, context, created_ms,
-                        expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id)
-                    VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
-                    """).bind(.text(info.cid), .text(info.tool), .text(info.operation), .text(info.display),
-                              .text(info.context), .int(info.createdMs), .int(info.expiresMs),
-                              .int(Int64(info.exitCode)), .int(info.durationMs), .int(info.createdMs),
-                              .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID)).run()
-                if let replaced, replaced != outputID { try dropOutputIfOrphan(replaced) }
+                try insert(info, hash: hash, transcript: transcript, spill: spill)
                 try addCounters(tool: info.tool, counting)
             }
         }
+        HotFile.write(cache: location.directory, cid: info.cid, createdMs: info.createdMs, expiresMs: info.expiresMs,
+                      durationMs: info.durationMs, exitCode: info.exitCode,
+                      frames: spill == nil ? transcript.bytes : nil, blobHash: hash)
+    }
+
+    /// Writes one entry and its output inside the caller's transaction (`save`, and
+    /// `populate` for benchmarks, which batches many in one).
+    func insert(_ info: EntryInfo, hash: [UInt8], transcript: Transcript, spill: SpillFile?) throws(SQLiteDatabase.Failure) {
+        let previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
+        let replaced: Int64? = try previous.bind(.text(info.cid)).step() ? previous.int(0) : nil
+        try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, frames) VALUES(?, ?, ?)")
+            .bind(.blob(hash), .int(Int64(spill?.size ?? transcript.bytes.count)),
+                  spill == nil ? .blob(transcript.bytes) : nil).run()
+        if let spill, db.changes > 0 {
+            try makeBlobDirectory()
+            guard spill.persist(as: blobPath(hash)) else {
+                throw SQLiteDatabase.Failure(code: 10, message: "cannot move the output into \(location.directory)/blobs")
+            }
+        }
+        let find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
+        _ = try find.bind(.blob(hash)).step()
+        let outputID = find.int(0)
+        try db.prepare("""
+            INSERT OR REPLACE INTO entries(cid, tool, operation, display, context, created_ms,
+                expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+            """).bind(.text(info.cid), .text(info.tool), .text(info.operation), .text(info.display),
+                      .text(info.context), .int(info.createdMs), .int(info.expiresMs),
+                      .int(Int64(info.exitCode)), .int(info.durationMs), .int(info.createdMs),
+                      .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID)).run()
+        if let replaced, replaced != outputID { try dropOutputIfOrphan(replaced) }
     }
 
     /// Where a large output lives: `blobs/<hex of its hash>`, so identical outputs share a file.

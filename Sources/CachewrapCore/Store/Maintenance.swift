@@ -55,26 +55,26 @@ extension Store {
     /// Removes entries by CID; returns how many went.
     @discardableResult
     public func remove(cids: [String]) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE cid = ?", cids.map { [.text($0)] })
+        try deleting("DELETE FROM entries WHERE cid = ? RETURNING cid", cids.map { [.text($0)] })
     }
 
     /// Removes a tool's entries, or one operation's (`rm --tool gh --op "pr list"`), optionally
     /// only within one repository/endpoint context (invalidation after a mutation).
     @discardableResult
     public func remove(tool: String, operation: String? = nil, context: String? = nil) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) AND (?3 IS NULL OR context = ?3)",
+        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) AND (?3 IS NULL OR context = ?3) RETURNING cid",
                      [[.text(tool), operation.map { .text($0) }, context.map { .text($0) }]])
     }
 
     /// Removes entries that expired before `cutoffMs`.
     @discardableResult
     public func removeExpired(before cutoffMs: Int64 = Clock.nowMs()) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE expires_ms <= ?", [[.int(cutoffMs)]])
+        try deleting("DELETE FROM entries WHERE expires_ms <= ? RETURNING cid", [[.int(cutoffMs)]])
     }
 
     /// Drops every entry and output (counters stay: they are history, not cache).
     public func clear() throws(CachewrapError) {
-        _ = try deleting("DELETE FROM entries", [[]])
+        _ = try deleting("DELETE FROM entries RETURNING cid", [[]])
         try wrap { () throws(SQLiteDatabase.Failure) in try db.execute("VACUUM") }
     }
 
@@ -103,6 +103,7 @@ extension Store {
                 let delete = try db.prepare("DELETE FROM entries WHERE cid = ?")
                 var perTool: [String: Int64] = [:]
                 for (cid, tool) in victims {
+                    HotFile.remove(cache: location.directory, cid: cid)
                     try delete.bind(.text(cid)).run()
                     perTool[tool, default: 0] += 1
                 }
@@ -121,14 +122,20 @@ extension Store {
         }
     }
 
+    /// Runs a `DELETE ... RETURNING cid` per row of values. Each removed entry's hot file goes
+    /// inside the transaction, before the commit: were the process to die in between, a hot file
+    /// must never outlive its entry (it would answer after an invalidation).
     private func deleting(_ sql: String, _ rows: [[SQLiteValue?]]) throws(CachewrapError) -> Int {
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
                 let stmt = try db.prepare(sql)
                 var removed = 0
                 for row in rows {
-                    try stmt.bind(values: row).run()
-                    removed += db.changes
+                    try stmt.bind(values: row)
+                    while try stmt.step() {
+                        HotFile.remove(cache: location.directory, cid: stmt.text(0))
+                        removed += 1
+                    }
                 }
                 try dropOrphanOutputs()
                 return removed

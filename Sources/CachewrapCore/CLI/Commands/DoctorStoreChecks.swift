@@ -95,7 +95,7 @@ struct DoctorStoreChecks {
             guard verdict == "ok" else { return .fail("database", "\(path) is damaged: \(verdict)", fix: fix) }
             guard try db.scalar("PRAGMA user_version") > 0 else { return .ok("database", "\(path) is empty (no entries yet)") }
             let entries = try db.scalar("SELECT COUNT(*) FROM entries")
-            let bytes = try db.scalar("SELECT COALESCE(SUM(LENGTH(frames)), 0) FROM outputs")
+            let bytes = try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs")
             return .ok("database", "\(path): quick_check ok, \(entries) \(entries == 1 ? "entry" : "entries"), "
                 + "\(ByteSize.format(bytes)) of output, file \(ByteSize.format(Int64(st.st_size)))")
         } catch {
