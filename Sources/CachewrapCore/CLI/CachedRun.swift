@@ -67,6 +67,10 @@ struct CachedRun {
             if !options.refresh, case .fresh(let cached) = lookup.find(in: opened) {
                 return lookup.replay(cached, cache: cache)
             }
+            // Team cache (L2), only after a local miss: see RemoteTier.swift.
+            if !options.refresh, let status = remoteLookup(key: key, lookup: lookup, store: opened, cache: cache) {
+                return status
+            }
         }
         return withExtendedLifetime(flight) {
             execute(key: key, store: store, stdinData: stdinData, terminal: terminal, expired: expired,
@@ -124,8 +128,10 @@ struct CachedRun {
         if !outcome.shown { Replay.write(outcome.transcript.bytes) }
         if let store, succeeded, !options.noCache, !outcome.overflowed {
             do {
-                try store.save(entry(for: key, outcome: outcome, ttl: requestedTTL ?? decision.ttlSeconds),
-                               transcript: outcome.transcript, spill: outcome.spill, counting: counting)
+                let info = entry(for: key, outcome: outcome, ttl: requestedTTL ?? decision.ttlSeconds)
+                try store.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting)
+                // Team cache write-behind (outbox + detached flusher): see RemoteTier.swift.
+                remoteWriteBehind(info, transcript: outcome.transcript, spilled: outcome.spill != nil, store: store)
             } catch {
                 Console.warn("could not store the result: \(error.message)")
             }

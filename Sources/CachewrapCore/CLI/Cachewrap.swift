@@ -19,6 +19,7 @@ public enum Cachewrap {
         case "init": InitCommand.run
         case "shims": ShimsCommand.run
         case "doctor": DoctorCommand.run
+        case RemoteFlushCommand.name: RemoteFlushCommand.run
         default: nil
         }
     }

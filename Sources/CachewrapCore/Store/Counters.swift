@@ -8,6 +8,10 @@ public enum Counter: String, CaseIterable, Sendable {
     case recoveredByRetry = "recovered_by_retry"
     case staleServed = "stale_served"
     case passthrough, expirations, evictions
+    case remoteHits = "remote_hits"
+    case remoteMisses = "remote_misses"
+    case remoteErrors = "remote_errors"
+    case remoteCorrupt = "remote_corrupt"
 }
 
 /// One tool's (or the total's) counters, plus the store's size for the totals.

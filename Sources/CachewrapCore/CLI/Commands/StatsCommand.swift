@@ -15,6 +15,7 @@ enum StatsCommand {
                 toolDocs[tool] = .object(json(numbers.perTool[tool] ?? CounterSet(), entries: s.entries, bytes: s.bytes))
             }
             doc["tools"] = .object(toolDocs)
+            doc["outbox_pending"] = .int(Int64(Outbox(cacheDirectory: store.location.directory).pendingCount()))
             Console.output(JSONValue.object(doc).canonicalText + "\n")
             return 0
         }

@@ -1,0 +1,119 @@
+import Glibc
+
+/// The team cache (L2, DESIGN.md section 10) on the run path. `CachedRun` calls in two places:
+/// `remoteLookup` after a local miss (under the flight lock, after the re-check), and
+/// `remoteWriteBehind` after a successful save. A local hit never gets here, so it never touches
+/// the network; every remote problem degrades to running without the remote (fail open).
+enum RemoteTier {
+    /// `CACHEWRAP_REMOTE*`, read once per process; a bad setting is warned about once and the run
+    /// goes on without the remote.
+    static let settings: RemoteSettings? = {
+        do throws(RemoteConfigError) {
+            return try RemoteSettings.fromEnvironment()
+        } catch {
+            Console.warn("\(error.message); running without the team cache")
+            return nil
+        }
+    }()
+
+    /// The flusher's deadline per write: it runs detached, so it can afford to wait longer.
+    static let flushTimeoutMs: Int64 = 2000
+
+    /// Starts a detached `cachewrap remote-flush` (new session, stdio on /dev/null, not waited
+    /// for), like `BackgroundRefresh.start`. Best effort: if it does not start, the write stays in
+    /// the outbox for the next flusher. Only one flusher drains at a time (`outbox.lock`).
+    static func startFlusher() {
+        let args = [Argument("cachewrap"), Argument(RemoteFlushCommand.name)]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(0x80))  // POSIX_SPAWN_SETSID
+        let argv = args.makeCArgv()
+        defer { freeCArgv(argv) }
+        var pid: pid_t = 0
+        _ = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ)
+    }
+}
+
+extension CachedRun {
+    /// After a local miss: asks the team cache for `key`. On a verified hit the result is stored
+    /// locally (with the remote's expiry) and replayed, and its exit status returned; otherwise
+    /// the outcome is counted and nil returned, and the caller runs the tool.
+    func remoteLookup(key: InvocationKey, lookup: CacheLookup, store: Store, cache: String) -> Int32? {
+        guard !BackgroundRefresh.isBackground,
+              let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: store.location.directory) else { return nil }
+        let counter: Counter
+        switch remote.get(key.cid) {
+        case .hit(let result, _):
+            let now = Clock.nowMs()
+            if let ttl = lookup.requestedTTL, now >= result.createdMs + ttl * 1000 {
+                counter = .remoteMisses  // older than this call's --ttl allows
+            } else if let transcript = Transcript(frames: result.frames) {
+                return storeAndReplay(result, transcript: transcript, key: key, lookup: lookup, store: store, cache: cache)
+            } else {
+                counter = .remoteCorrupt
+            }
+        case .miss: counter = .remoteMisses
+        case .corrupt: counter = .remoteCorrupt
+        case .unavailable: counter = .remoteErrors
+        }
+        do { try store.count(tool: policy.tool, [counter: 1]) } catch { Console.warn("could not update counters: \(error.message)") }
+        return nil
+    }
+
+    private func storeAndReplay(_ result: CachedResult, transcript: Transcript, key: InvocationKey, lookup: CacheLookup,
+                                store: Store, cache: String) -> Int32 {
+        let info = EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
+                             display: Display.commandLine(tool: request.tool, arguments: request.arguments,
+                                                          secret: decision.secretArguments),
+                             context: key.context, createdMs: result.createdMs, expiresMs: result.expiresMs,
+                             exitCode: result.exitCode, durationMs: result.durationMs,
+                             stdoutBytes: Int64(transcript.stdoutCount), stderrBytes: Int64(transcript.stderrCount))
+        do {
+            try store.save(info, transcript: transcript, counting: [.remoteHits: 1])
+        } catch {
+            Console.warn("could not store the team cache's result: \(error.message)")
+            do { try store.count(tool: policy.tool, [.remoteHits: 1]) } catch {}
+        }
+        // Counted as a normal hit too (HitLog), like any replay.
+        return lookup.replay(result, cache: cache)
+    }
+
+    /// After a successful save (mode rw): queues the result in the outbox (a local file, no
+    /// network) and starts the detached flusher that sends it.
+    func remoteWriteBehind(_ info: EntryInfo, transcript: Transcript, spilled: Bool, store: Store) {
+        guard !spilled, let settings = RemoteTier.settings, settings.mode == .rw,
+              let remote = RemoteCache.make(settings, cacheDirectory: store.location.directory) else { return }
+        let result = CachedResult(createdMs: info.createdMs, expiresMs: info.expiresMs, exitCode: info.exitCode,
+                                  durationMs: info.durationMs, frames: transcript.bytes)
+        if remote.enqueue(info.cid, result: result) == .queued { RemoteTier.startFlusher() }
+    }
+}
+
+/// `cachewrap remote-flush` (hidden): drains this cache dir's outbox to the team cache with a
+/// longer deadline, then exits. Started detached by the run path; a second flusher finds the
+/// outbox lock held and exits at once.
+enum RemoteFlushCommand {
+    static let name = "remote-flush"
+
+    static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
+        _ = try CommandArguments(args, command: name, flags: [], valued: [])
+        let directory = CacheLocation.fromEnvironment().directory
+        guard let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: directory,
+                                            timeoutMs: RemoteTier.flushTimeoutMs) else { return 0 }
+        let outbox = Outbox(cacheDirectory: directory)
+        // Drain again while writes keep arriving: a run that queued while we held the lock saw
+        // its own flusher give up, so its write is ours to send.
+        for _ in 0..<20 {
+            let report = outbox.drain(using: remote)
+            guard report.ran, report.stoppedBy == nil, outbox.pendingCount() > 0 else { break }
+        }
+        return 0
+    }
+}
