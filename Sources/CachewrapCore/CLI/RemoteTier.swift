@@ -20,24 +20,10 @@ enum RemoteTier {
     static let flushTimeoutMs: Int64 = 2000
 
     /// Starts a detached `cachewrap remote-flush` (new session, stdio on /dev/null, not waited
-    /// for), like `BackgroundRefresh.start`. Best effort: if it does not start, the write stays in
+    /// for; see `Detached`). Best effort: if it does not start, the write stays in
     /// the outbox for the next flusher. Only one flusher drains at a time (`outbox.lock`).
     static func startFlusher() {
-        let args = [Argument("cachewrap"), Argument(RemoteFlushCommand.name)]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(0x80))  // POSIX_SPAWN_SETSID
-        let argv = args.makeCArgv()
-        defer { freeCArgv(argv) }
-        var pid: pid_t = 0
-        _ = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ)
+        Detached.spawnSelf([Argument(RemoteFlushCommand.name)])
     }
 }
 

@@ -17,7 +17,7 @@ enum BackgroundRefresh {
     /// Starts a detached `cachewrap --refresh ...` for this request (new session, stdio on
     /// /dev/null, not waited for). Best effort: a failure to start only means no refresh.
     static func start(_ request: WrapRequest, terminal: TerminalShape) {
-        var args = [Argument("cachewrap"), Argument("--refresh"), Argument("--quiet")]
+        var args = [Argument("--refresh"), Argument("--quiet")]
         if let ttl = request.options.ttlSeconds { args += [Argument("--ttl"), Argument("\(ttl)s")] }
         if let retries = request.options.retries { args += [Argument("--retries"), Argument("\(retries)")] }
         for name in request.options.keyEnv { args += [Argument("--env"), Argument(name)] }
@@ -30,22 +30,7 @@ enum BackgroundRefresh {
             unsetenv(marker)
             unsetenv(terminalVariable)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // POSIX_SPAWN_SETSID (glibc 2.26): out of the caller's session, so closing the terminal
-        // or Ctrl-C on the next command does not end the refresh.
-        posix_spawnattr_setflags(&attributes, Int16(0x80))
-        let argv = args.makeCArgv()
-        defer { freeCArgv(argv) }
-        var pid: pid_t = 0
-        _ = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ)
+        Detached.spawnSelf(args)
     }
 
     /// The shape a refresher must key and run with, from its parent's call.
