@@ -11,10 +11,7 @@ command -v pkg-config >/dev/null 2>&1 || exit 0
 pkg-config --exists sqlite3 2>/dev/null || exit 0
 libdir=$(pkg-config --variable=libdir sqlite3)
 [ -f "$libdir/libsqlite3.a" ] || exit 0
-# Absolute: SwiftPM resolves a relative PKG_CONFIG_PATH elsewhere, and without the .pc the link
-# has no SQLite at all (the module map names none).
 mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
 cat > "$dir/sqlite3.pc" <<PC
 Name: sqlite3
 Description: the system SQLite, linked statically into cachewrap's release binary
