@@ -149,10 +149,7 @@ if [[ -n "${BENCH_REV:-}" ]]; then
     fact commit "$BENCH_REV = $(git -C "$ROOT" rev-parse --short "$BENCH_REV") (exported; the working tree was not built)"
 fi
 [[ -z "${BENCH_BIN:-}" ]] && say "building release binary from $SRC (--static-swift-stdlib, scratch path .build-bench)"
-# As install.sh builds it: the system SQLite linked statically when its .a is there.
-STATIC_PC=$(sh "$SRC/install/static-sqlite.sh" "$ROOT/.build-pkgconfig" 2>/dev/null || true)
-BUILD=(env PKG_CONFIG_PATH="${STATIC_PC:-${PKG_CONFIG_PATH:-}}" swift build -c release --static-swift-stdlib
-       --package-path "$SRC" --scratch-path "$ROOT/.build-bench${STATIC_PC:+-static}")
+BUILD=(swift build -c release --static-swift-stdlib --package-path "$SRC" --scratch-path "$ROOT/.build-bench")
 if [[ -n "${BENCH_BIN:-}" ]]; then
     BIN=$BENCH_BIN
     fact commit "prebuilt binary $BENCH_BIN (BENCH_BIN; nothing was built)"

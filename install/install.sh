@@ -115,7 +115,7 @@ main() {
     "$@" -- "$repo" "$tmp/cachewrap" </dev/null >&2 || fail "git clone $repo failed (set CACHEWRAP_REPO to the repository to install from)"
     src="$tmp/cachewrap"
   fi
-  for f in Package.swift install/uninstall.sh install/static-sqlite.sh man/cachewrap.1 completions/cachewrap.bash completions/_cachewrap completions/cachewrap.fish; do
+  for f in Package.swift install/uninstall.sh man/cachewrap.1 completions/cachewrap.bash completions/_cachewrap completions/cachewrap.fish; do
     [ -f "$src/$f" ] || fail "$src has no $f: not a complete cachewrap source tree"
   done
 
@@ -130,14 +130,8 @@ main() {
     say "$PREFIX/bin/cachewrap is up to date (same sources, same toolchain): not rebuilding"
   else
     say "building (swift build $*): this takes a minute or two"
-    # The system SQLite, linked statically when its .a is there (see install/static-sqlite.sh).
-    static_pc=$(sh "$src/install/static-sqlite.sh" "$src/.build-pkgconfig") || static_pc=""
-    # Its own build folder: a build plan made with the shared library does not relink statically.
-    if [ -n "$static_pc" ]; then set -- "$@" --scratch-path "$src/.build-static"; fi
-    (cd "$src" && PKG_CONFIG_PATH="${static_pc:-${PKG_CONFIG_PATH:-}}" "$SWIFT" build "$@" </dev/null >&2) ||
-      fail "swift build failed (see above)"
-    bin_dir=$(cd "$src" && PKG_CONFIG_PATH="${static_pc:-${PKG_CONFIG_PATH:-}}" "$SWIFT" build "$@" --show-bin-path </dev/null) ||
-      fail "swift build --show-bin-path failed"
+    (cd "$src" && "$SWIFT" build "$@" </dev/null >&2) || fail "swift build failed (see above)"
+    bin_dir=$(cd "$src" && "$SWIFT" build "$@" --show-bin-path </dev/null) || fail "swift build --show-bin-path failed"
     built="$bin_dir/cachewrap"
     [ -x "$built" ] || fail "the build made no $built"
   fi
