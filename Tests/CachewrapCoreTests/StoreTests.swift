@@ -325,3 +325,22 @@ import Testing
         #expect(sizes["hf"]?.entries == 1)
     }
 }
+
+/// The hit log asks for a fold once it passes its threshold, so a cache that only hits stays small.
+@Suite struct HitLogGrowthTests {
+    @Test func appendSignalsAFoldPastTheThreshold() throws {
+        let cache = StoreTests.TempCache()
+        let store = try cache.open()
+        let dir = store.location.directory
+        var signalled = 0
+        for _ in 0..<(HitLog.foldThreshold / 20) {
+            if HitLog.append(directory: dir, cid: "bafkreigrowth", tool: "gh", durationMs: 1, stale: false) {
+                signalled += 1
+                try store.foldHitLog()
+            }
+        }
+        #expect(signalled >= 1)
+        let size = (try? FileManager.default.attributesOfItem(atPath: HitLog.path(dir))[.size] as? Int) ?? 0
+        #expect(size < HitLog.foldThreshold)
+    }
+}

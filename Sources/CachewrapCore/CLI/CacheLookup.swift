@@ -45,8 +45,10 @@ struct CacheLookup {
             Console.notice("\(note) from \(Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)) ago")
         }
         Replay.write(cached)
-        HitLog.append(directory: cache, cid: key.cid, tool: tool, durationMs: cached.durationMs,
-                      stale: note != nil)
+        if HitLog.append(directory: cache, cid: key.cid, tool: tool, durationMs: cached.durationMs, stale: note != nil) {
+            // Rare (once per ~10,000 hits), and after the answer is out: fold the log now.
+            try? Store().foldHitLog()
+        }
         return cached.exitCode
     }
 }

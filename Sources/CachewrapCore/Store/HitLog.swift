@@ -8,14 +8,20 @@ import Glibc
 enum HitLog {
     static func path(_ directory: String) -> String { directory + "/hits.log" }
 
-    /// Appends a hit. Best effort: a hit that cannot be logged is only missing from the stats.
-    /// The shared lock lets a folder wait for appends under way; the inode check catches an
-    /// append that opened the log just before a folder renamed it.
-    static func append(directory: String, cid: String, tool: String, durationMs: Int64, stale: Bool) {
+    /// Past this size the appender folds the log itself, so a cache that only ever hits (no
+    /// misses, no management commands) still keeps the log small.
+    static let foldThreshold = 1 << 20
+
+    /// Appends a hit; true when the log has grown past `foldThreshold` and should be folded.
+    /// Best effort: a hit that cannot be logged is only missing from the stats. The shared lock
+    /// lets a folder wait for appends under way; the inode check catches an append that opened
+    /// the log just before a folder renamed it.
+    @discardableResult
+    static func append(directory: String, cid: String, tool: String, durationMs: Int64, stale: Bool) -> Bool {
         let line = "\(cid)\t\(tool)\t\(durationMs)\t\(Clock.nowMs())\t\(stale ? 1 : 0)\n"
         for _ in 0..<3 {
             let fd = open(path(directory), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { return }
+            guard fd >= 0 else { return false }
             defer { close(fd) }
             flock(fd, LOCK_SH)
             var opened = stat(), current = stat()
@@ -23,8 +29,9 @@ enum HitLog {
                 continue
             }
             FileIO.writeAll(fd, line)
-            return
+            return opened.st_size + off_t(line.utf8.count) > foldThreshold
         }
+        return false
     }
 
     /// One logged hit.
