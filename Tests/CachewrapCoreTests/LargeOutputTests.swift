@@ -28,7 +28,7 @@ import Testing
         let info = StoreTests.info("bafkreibig")
         try store.save(info, transcript: Transcript(), spill: file)
         let cached = try #require(try store.lookup("bafkreibig"))
-        #expect(cached.chunked && cached.frames.isEmpty)
+        #expect(cached.inBlobFile && cached.frames.isEmpty)
         #expect(FileManager.default.fileExists(atPath: cached.blobPath))
         let frames = try store.frames(cid: "bafkreibig")
         #expect(Transcript(frames: frames)?.stream(1) == stdout, "the blob holds every frame in order")

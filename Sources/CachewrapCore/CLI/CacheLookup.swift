@@ -28,7 +28,7 @@ struct CacheLookup {
     func find(in store: Store) -> Found {
         do {
             guard let cached = try store.lookup(key.cid),
-                  cached.chunked ? FileIO.isReadable(cached.blobPath) : Replay.isWellFormed(cached.frames) else {
+                  cached.inBlobFile ? FileIO.isReadable(cached.blobPath) : Replay.isWellFormed(cached.frames) else {
                 return .missing
             }
             return classify(cached)

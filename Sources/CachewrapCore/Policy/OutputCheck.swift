@@ -12,15 +12,28 @@ public struct OutputCheck: Sendable {
         self.pattern = pattern
     }
 
-    /// Whether the pattern appears in the recorded output. Searches bytes, so invalid UTF-8
+    /// Whether the pattern appears in one recorded output (a single check; lists use `firstMatch`).
+    public func matches(_ transcript: Transcript) -> Bool { [self].firstMatch(in: transcript) != nil }
+
+    /// Whether the pattern appears in the given streams. Searches bytes, so invalid UTF-8
     /// output cannot hide or fake a marker.
-    public func matches(_ transcript: Transcript) -> Bool {
+    func matches(stdout: [UInt8], stderr: [UInt8]) -> Bool {
         let needle = Array(pattern.utf8)
         switch stream {
-        case .stdout: return transcript.stream(1).containsBytes(needle)
-        case .stderr: return transcript.stream(2).containsBytes(needle)
-        case .either: return transcript.stream(1).containsBytes(needle) || transcript.stream(2).containsBytes(needle)
+        case .stdout: return stdout.containsBytes(needle)
+        case .stderr: return stderr.containsBytes(needle)
+        case .either: return stdout.containsBytes(needle) || stderr.containsBytes(needle)
         }
+    }
+}
+
+extension Array where Element == OutputCheck {
+    /// The first check whose pattern appears in the recorded output. The transcript is split
+    /// into its two streams once for all the checks (gh alone has a dozen transient patterns).
+    func firstMatch(in transcript: Transcript) -> OutputCheck? {
+        guard !isEmpty else { return nil }
+        let stdout = transcript.stream(1), stderr = transcript.stream(2)
+        return first { $0.matches(stdout: stdout, stderr: stderr) }
     }
 }
 

@@ -72,7 +72,7 @@ public struct PolicySpec: Sendable {
     public func isStorable(_ outcome: RunOutcome) -> Bool {
         guard outcome.status == 0 else { return false }
         if emptyStdoutIsFailure && outcome.transcript.stdoutCount == 0 { return false }
-        return !failureMarkers.contains { $0.matches(outcome.transcript) }
+        return failureMarkers.firstMatch(in: outcome.transcript) == nil
     }
 }
 

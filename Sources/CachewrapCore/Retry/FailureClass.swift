@@ -21,8 +21,8 @@ extension PolicySpec {
     /// limit resets tomorrow must not be retried.
     public func classify(_ outcome: RunOutcome) -> FailureClass {
         if isStorable(outcome) { return .success }
-        if quota.contains(where: { $0.matches(outcome.transcript) }) { return .quota }
-        guard transient.contains(where: { $0.matches(outcome.transcript) }) else { return .permanent }
+        if quota.firstMatch(in: outcome.transcript) != nil { return .quota }
+        guard transient.firstMatch(in: outcome.transcript) != nil else { return .permanent }
         return .transient(retryAfter: RetryHint.seconds(in: outcome.transcript))
     }
 }
@@ -31,7 +31,7 @@ extension PolicySpec {
     /// A short name for a transient failure, for the retry notice: the pattern that matched,
     /// without gh's parentheses ("HTTP 503").
     func transientReason(_ outcome: RunOutcome) -> String {
-        guard let check = transient.first(where: { $0.matches(outcome.transcript) }) else { return "exit \(outcome.status)" }
+        guard let check = transient.firstMatch(in: outcome.transcript) else { return "exit \(outcome.status)" }
         return check.pattern.trimmingCharacters(in: "():' ")
     }
 }

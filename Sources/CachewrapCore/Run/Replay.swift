@@ -22,6 +22,6 @@ enum Replay {
     /// Replays a cached result, small (one row) or large (streamed from its blob file).
     @discardableResult
     static func write(_ cached: CachedResult) -> Bool {
-        cached.chunked ? FrameStreamWriter.replay(file: cached.blobPath) : write(cached.frames)
+        cached.inBlobFile ? FrameStreamWriter.replay(file: cached.blobPath) : write(cached.frames)
     }
 }

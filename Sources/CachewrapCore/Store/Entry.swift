@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 
 /// What the store knows about one cached invocation (without its output bytes).
@@ -38,10 +39,10 @@ public struct CachedResult: Sendable {
     public var expiresMs: Int64
     public var exitCode: Int32
     public var durationMs: Int64
-    /// The output frames, when small enough to live in one row; empty when `chunked`.
+    /// The output frames, when small enough to live in one row; empty when `inBlobFile`.
     public var frames: [UInt8]
     /// The output is too large for a row: it is the file `blobPath`, streamed on replay.
-    public var chunked = false
+    public var inBlobFile = false
     var blobPath = ""
 }
 
@@ -58,7 +59,7 @@ extension Store {
                                       exitCode: Int32(truncatingIfNeeded: stmt.int(2)),
                                       durationMs: stmt.int(3), frames: stmt.blob(4))
             if stmt.isNull(4) {
-                result.chunked = true
+                result.inBlobFile = true
                 result.blobPath = blobPath(stmt.blob(5))
             }
             return result
@@ -66,7 +67,7 @@ extension Store {
     }
 
     /// Stores (or replaces) an entry atomically. Identical outputs share one row; an output that
-    /// spilled to disk is copied in chunks, one piece in memory at a time.
+    /// spilled to disk becomes its blob file by a rename, never read into memory.
     public func save(_ info: EntryInfo, transcript: Transcript, counting: [Counter: Int64] = [:]) throws(CachewrapError) {
         try save(info, transcript: transcript, spill: nil, counting: counting)
     }
@@ -99,7 +100,7 @@ extension Store {
         if let spill, db.changes > 0 {
             try makeBlobDirectory()
             guard spill.persist(as: blobPath(hash)) else {
-                throw SQLiteDatabase.Failure(code: 10, message: "cannot move the output into \(location.directory)/blobs")
+                throw SQLiteDatabase.Failure(code: SQLITE_IOERR, message: "cannot move the output into \(location.directory)/blobs")
             }
         }
         let find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
@@ -122,7 +123,7 @@ extension Store {
     private func makeBlobDirectory() throws(SQLiteDatabase.Failure) {
         let dir = location.directory + "/blobs"
         guard mkdir(dir, 0o700) == 0 || errno == EEXIST else {
-            throw SQLiteDatabase.Failure(code: 10, message: "cannot create \(dir): \(errnoText(errno))")
+            throw SQLiteDatabase.Failure(code: SQLITE_IOERR, message: "cannot create \(dir): \(errnoText(errno))")
         }
     }
 

@@ -55,7 +55,7 @@ enum HotFile {
             result.frames = Array(bytes[33...])
             guard Replay.isWellFormed(result.frames) else { return nil }
         case 1:
-            result.chunked = true
+            result.inBlobFile = true
             result.blobPath = cache + "/blobs/" + String(decoding: bytes[33...], as: UTF8.self)
             guard FileIO.isReadable(result.blobPath) else { return nil }
         default:

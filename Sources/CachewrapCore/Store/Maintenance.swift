@@ -48,7 +48,7 @@ extension Store {
     /// not the hit path).
     public func frames(cid: String) throws(CachewrapError) -> [UInt8] {
         guard let cached = try lookup(cid) else { return [] }
-        guard cached.chunked else { return cached.frames }
+        guard cached.inBlobFile else { return cached.frames }
         return FileIO.readFile(cached.blobPath, limit: Int.max) ?? []
     }
 

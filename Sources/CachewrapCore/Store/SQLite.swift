@@ -150,15 +150,6 @@ final class SQLiteDatabase {
             guard count > 0, let p = sqlite3_column_blob(stmt, column) else { return [] }
             return [UInt8](UnsafeRawBufferPointer(start: p, count: count))
         }
-
-        /// Lends a blob column's bytes without copying them; valid only inside `body`.
-        func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) -> T) -> T {
-            let count = Int(sqlite3_column_bytes(stmt, column))
-            guard count > 0, let p = sqlite3_column_blob(stmt, column) else {
-                return body(UnsafeRawBufferPointer(start: nil, count: 0))
-            }
-            return body(UnsafeRawBufferPointer(start: p, count: count))
-        }
     }
 }
 
