@@ -121,20 +121,14 @@ import Testing
         let server = try RedisServer()
         let tools = try TestSandbox(), a = try TestSandbox()
         tools.writeTool("fakeTool", script: Self.toolScript)
-        func connections() throws -> Int {
-            guard case .bulk(let info?) = try server.admin(["INFO", "stats"]) else { return -1 }
-            let line = String(decoding: info, as: UTF8.self).split(whereSeparator: \.isNewline)
-                .first { $0.hasPrefix("total_connections_received:") }
-            return line.flatMap { Int($0.split(separator: ":")[1]) } ?? -1
-        }
-        let before = try connections()
+        let before = try server.connectionsReceived()
         let env = Self.env(a, tools: tools, remote: "redis://127.0.0.1:\(server.port)", mode: "off")
         for _ in 0..<2 {
             let result = try cachewrap(["--", "fakeTool", "arg"], env: env, cwd: tools.root)
             #expect(result.status == 0)
         }
         usleep(300_000)  // a flusher, were one started, would have connected by now
-        #expect(try connections() == before + 1, "only our own INFO connection")
+        #expect(try server.connectionsReceived() == before + 1, "only our own INFO connection")
         #expect(try Self.dbsize(server) == 0)
         let stats = try Self.stats(env)
         #expect(Self.int(stats, "outbox_pending") == 0 && Self.int(stats, "remote_misses") == 0)

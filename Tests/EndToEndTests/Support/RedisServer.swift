@@ -60,6 +60,29 @@ final class RedisServer {
         process.waitUntilExit()
     }
 
+    /// Freezes the server with SIGSTOP: the kernel still completes connections to its port, but
+    /// nothing answers, which is what a hung or swapping Redis looks like to clients. `resume()`
+    /// thaws it; connections made meanwhile are then accepted and counted in INFO stats.
+    func pause() { kill(process.processIdentifier, SIGSTOP) }
+    func resume() { kill(process.processIdentifier, SIGCONT) }
+
+    /// INFO stats' `total_connections_received`: how many clients ever connected, admin
+    /// connections (one per `admin` call) included; -1 when the line is missing.
+    func connectionsReceived() throws -> Int {
+        guard case .bulk(let info?) = try admin(["INFO", "stats"]) else { return -1 }
+        let line = String(decoding: info, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .first { $0.hasPrefix("total_connections_received:") }
+        return line.flatMap { Int($0.split(separator: ":")[1]) } ?? -1
+    }
+
+    /// INFO commandstats' call count of `command` (lower case, e.g. "set"); 0 when never called.
+    func calls(_ command: String) throws -> Int {
+        guard case .bulk(let info?) = try admin(["INFO", "commandstats"]) else { return -1 }
+        let prefix = "cmdstat_\(command):calls="
+        let line = String(decoding: info, as: UTF8.self).split(whereSeparator: \.isNewline).first { $0.hasPrefix(prefix) }
+        return line.flatMap { Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) } ?? 0
+    }
+
     var tcpURL: RedisURL { RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)) }
     var unixURL: RedisURL { RedisURL(endpoint: .unix(path: socketPath)) }
 
@@ -130,4 +153,61 @@ extension RESPValue {
         if case .error(let text) = self { return text.hasPrefix(prefix) }
         return false
     }
+}
+
+/// A server on 127.0.0.1 that accepts every connection, counts it, holds it open and never says a
+/// word: a hung Redis as clients see it, and a witness of exactly how many connections they made.
+/// Accepts on its own thread, which holds only the shared `Accepted` box (not `self`), so deinit
+/// runs when the test drops the server; `stop()` or deinit closes every socket.
+final class HangingServer {
+    let port: UInt16
+    private let listener: SilentListener
+    private let state = Accepted()
+    private let thread: Thread
+
+    /// The accepted sockets and the stop flag, shared with the accept thread.
+    private final class Accepted: @unchecked Sendable {
+        let lock = NSLock()
+        var fds: [Int32] = []
+        var count = 0
+        var stopped = false
+    }
+
+    init() throws {
+        listener = try SilentListener(backlog: 128)
+        port = listener.port
+        let fd = listener.fd, state = state
+        thread = Thread {
+            while !state.lock.withLock({ state.stopped }) {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard poll(&p, 1, 20) > 0 else { continue }
+                let client = GNU.accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+                guard client >= 0 else { continue }
+                let keep = state.lock.withLock {
+                    state.count += 1
+                    if !state.stopped { state.fds.append(client) }
+                    return !state.stopped
+                }
+                if !keep { close(client) }
+            }
+        }
+        thread.start()
+    }
+
+    /// Connections accepted so far (a client that gave up and closed still counts: it connected).
+    var connections: Int { state.lock.withLock { state.count } }
+
+    /// Stops accepting and closes every accepted socket; idempotent. Waits for the accept thread
+    /// (one poll, ≤ 20 ms) so the listener is not closed under it.
+    func stop() {
+        let fds: [Int32] = state.lock.withLock {
+            defer { state.fds = [] }
+            state.stopped = true
+            return state.fds
+        }
+        fds.forEach { close($0) }
+        while !thread.isFinished { usleep(5_000) }
+    }
+
+    deinit { stop() }
 }
