@@ -98,8 +98,22 @@ enum RemoteFlushCommand {
         // its own flusher give up, so its write is ours to send.
         for _ in 0..<20 {
             let report = outbox.drain(using: remote)
+            countRefusals(report.refusedKeys)
             guard report.ran, report.stoppedBy == nil, outbox.pendingCount() > 0 else { break }
         }
         return 0
+    }
+
+    /// A refused write (NOPERM for a read-only ACL user, READONLY replica...) is dropped for good,
+    /// so it is counted where people look: `remote_errors` in `stats`, under the tool whose entry
+    /// it was (found by the CID at the end of the key), or `unknown` when that entry is gone.
+    static func countRefusals(_ keys: [String]) {
+        guard !keys.isEmpty, let store = try? Store() else { return }
+        var perTool: [String: Int64] = [:]
+        for key in keys {
+            let cid = key.split(separator: ":").last.map(String.init) ?? ""
+            perTool[(try? store.entry(prefix: cid))?.tool ?? "unknown", default: 0] += 1
+        }
+        for (tool, count) in perTool { try? store.count(tool: tool, [.remoteErrors: count]) }
     }
 }

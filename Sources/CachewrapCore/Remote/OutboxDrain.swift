@@ -7,8 +7,10 @@ public struct DrainReport: Sendable, Equatable {
     public var stored = 0
     /// NX found the key already there (another machine was first): done, not an error.
     public var existed = 0
-    /// Permanently refused (NOPERM, READONLY...): deleted and counted, never retried.
-    public var refused = 0
+    /// The keys permanently refused (NOPERM, READONLY...): deleted, never retried; the flusher
+    /// counts them as `remote_errors` under their entry's tool.
+    public var refusedKeys: [String] = []
+    public var refused: Int { refusedKeys.count }
     /// Past their expiry before they could be sent: deleted.
     public var expired = 0
     /// Unreadable or malformed files: deleted.
@@ -59,7 +61,7 @@ extension Outbox {
             case .stored: report.stored += 1
             case .exists: report.existed += 1
             case .refused(let text):
-                report.refused += 1
+                report.refusedKeys.append(pending.key)
                 report.lastRefusal = text
             case .skipped(let why), .unavailable(let why):
                 report.stoppedBy = why

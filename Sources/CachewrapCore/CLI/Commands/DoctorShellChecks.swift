@@ -102,10 +102,23 @@ struct DoctorShellChecks {
         switch cache.check() {
         case .success(let micros):
             let ms = "\(micros / 1000).\(micros % 1000 / 100)"
-            return .ok(subject, "\(settings.url) answers in \(ms) ms (mode \(settings.mode.rawValue), namespace \(settings.namespace))")
+            let answers = "\(settings.url) answers in \(ms) ms (mode \(settings.mode.rawValue), namespace \(settings.namespace))"
+            if settings.mode == .rw, let refusal = writeRefusal(cache.breaker.state()) {
+                return .warn(subject, answers + ", but " + refusal,
+                             fix: "on machines that only read set CACHEWRAP_REMOTE_MODE=ro; a writer's ACL needs +set on ~cw:v1:*")
+            }
+            return .ok(subject, answers)
         case .failure(let error):
             return .fail(subject, "\(settings.url): \(error.message)",
                          fix: "start the server or correct CACHEWRAP_REMOTE (and its password); meanwhile cachewrap uses the local cache only")
         }
+    }
+
+    /// "a write was refused 3m ago: NOPERM ..." when the server's last word here was a refused
+    /// write (a read-only ACL user, a replica): reads work, so the check passes, yet every miss
+    /// queues a write the server drops. PING and GET cannot show this; the breaker file can.
+    static func writeRefusal(_ state: BreakerState) -> String? {
+        guard let error = state.lastError, error.hasPrefix("NOPERM") || error.hasPrefix("READONLY") else { return nil }
+        return "a write was refused \(Duration.format(seconds: (Clock.nowMs() - state.lastErrorMs) / 1000)) ago: \(error)"
     }
 }
