@@ -134,4 +134,31 @@ import Testing
         #expect(Self.int(stats, "outbox_pending") == 0 && Self.int(stats, "remote_misses") == 0)
         #expect(tools.counter("fakeTool") == 1)
     }
+
+    /// The human `stats` report shows the team cache's counters, queue and breaker when a remote
+    /// is set or has left counts behind, and nothing of it for a purely local user; `--json` keeps
+    /// its shape (a contract).
+    @Test func statsReportShowsTheTeamCache() throws {
+        let tools = try TestSandbox(), local = try TestSandbox(), machine = try TestSandbox()
+        tools.writeTool("fakeTool", script: Self.toolScript)
+        let localEnv = Self.env(local, tools: tools, remote: nil)
+        #expect(try cachewrap(["--", "fakeTool", "arg"], env: localEnv, cwd: tools.root).status == 0)
+        let plain = try cachewrap(["stats"], env: localEnv).stdoutText
+        #expect(!plain.contains("team cache") && !plain.contains("remote") && !plain.contains("outbox"), "\(plain)")
+
+        let port = try RedisServer.freePort()  // nobody listens there: refused
+        let env = Self.env(machine, tools: tools, remote: "redis://127.0.0.1:\(port)")
+        #expect(try cachewrap(["--", "fakeTool", "arg"], env: env, cwd: tools.root).status == 0)
+        let report = try cachewrap(["stats"], env: env).stdoutText
+        #expect(report.contains("  team cache    redis://127.0.0.1:\(port) (mode rw, namespace t:team)\n"), "\(report)")
+        #expect(report.contains("  remote        0 hits, 0 misses, 1 error, 0 corrupt\n"), "\(report)")
+        #expect(report.contains("  outbox        1 write pending\n"), "\(report)")
+        #expect(report.contains("  remote state  paused for ") && report.contains("Connection refused"), "\(report)")
+        let unset = try cachewrap(["stats"], env: Self.env(machine, tools: tools, remote: nil)).stdoutText
+        #expect(unset.contains("  team cache    not configured now\n") && unset.contains(", 1 error, "), "\(unset)")
+
+        let doc = try Self.stats(env)
+        let keys = CachewrapCore.Counter.allCases.map(\.rawValue) + ["hit_rate", "entries", "bytes", "tools", "outbox_pending"]
+        #expect(Set(doc.keys) == Set(keys), "\(doc.keys.sorted())")
+    }
 }

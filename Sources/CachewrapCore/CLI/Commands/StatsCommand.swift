@@ -20,6 +20,7 @@ enum StatsCommand {
             return 0
         }
         numbers.topOperations = try store.topOperations(tool: tool)
+        numbers.remote = remote(numbers.total, directory: store.location.directory)
         Console.output(StatsReport(numbers: numbers, style: .forStdout()).render())
         return 0
     }
@@ -39,6 +40,21 @@ enum StatsCommand {
         }
         return StatsReport.Numbers(total: total, perTool: perTool, sizes: sizes, tools: tools.sorted(),
                                    entries: totalSize.entries, bytes: totalSize.bytes, topOperations: [])
+    }
+
+    /// The team cache's rows of the report, when a remote is configured now or has left a trace
+    /// here (counters, pending writes); nil otherwise, so a purely local user sees no remote rows.
+    static func remote(_ total: CounterSet, directory: String) -> StatsReport.Remote? {
+        let setting: String?
+        do throws(RemoteConfigError) {
+            setting = try RemoteSettings.fromEnvironment().map { "\($0.url) (mode \($0.mode.rawValue), namespace \($0.namespace))" }
+        } catch {
+            setting = error.message + " (not used)"
+        }
+        let pending = Outbox(cacheDirectory: directory).pendingCount()
+        let counted = [Counter.remoteHits, .remoteMisses, .remoteErrors, .remoteCorrupt].contains { total[$0] != 0 }
+        guard setting != nil || counted || pending > 0 else { return nil }
+        return StatsReport.Remote(setting: setting, pending: pending, breaker: CircuitBreaker(directory: directory).state())
     }
 
     static func json(_ set: CounterSet, entries: Int64, bytes: Int64) -> [String: JSONValue] {

@@ -11,6 +11,17 @@ struct StatsReport {
         var entries: Int64
         var bytes: Int64
         var topOperations: [OperationStat]
+        /// The team cache's rows; nil hides them (no remote configured and nothing ever counted).
+        var remote: Remote?
+    }
+
+    /// What the team cache did on this machine, beyond the counters: where it is (or why its
+    /// settings are unusable), the writes still queued, and the breaker's last word.
+    struct Remote {
+        /// `redis://host:port/db (mode rw)`, the settings' error, or nil when no remote is set now.
+        var setting: String?
+        var pending: Int
+        var breaker: BreakerState
     }
 
     let numbers: Numbers
@@ -45,7 +56,29 @@ struct StatsReport {
                 + " (\(t[.expirations]) expired, \(t[.evictions]) evicted)"),
         ]
         return [style.paint("cachewrap stats", .heading)]
-            + rows.map { "  " + TextColumns.pad($0.0, 14) + $0.1 }
+            + (rows + remoteRows()).map { "  " + TextColumns.pad($0.0, 14) + $0.1 }
+    }
+
+    /// The team cache's counters, pending writes and last error (issue 7), so a person sees a
+    /// dead server or a refused password here and not only in `--json` or `doctor`.
+    private func remoteRows() -> [(String, String)] {
+        guard let remote = numbers.remote else { return [] }
+        let t = numbers.total
+        var rows: [(String, String)] = [
+            ("team cache", remote.setting ?? "not configured now"),
+            ("remote", "\(plural(t[.remoteHits], "hit")), \(plural(t[.remoteMisses], "miss", "misses")), "
+                + style.paint(plural(t[.remoteErrors], "error"), t[.remoteErrors] > 0 ? .warning : .faint) + ", "
+                + style.paint("\(t[.remoteCorrupt]) corrupt", t[.remoteCorrupt] > 0 ? .bad : .faint)),
+            ("outbox", "\(plural(Int64(remote.pending), "write")) pending"),
+        ]
+        if let error = remote.breaker.lastError {
+            let now = Clock.nowMs()
+            let state = remote.breaker.open && remote.breaker.openUntilMs > now
+                ? "paused for \(Duration.format(seconds: (remote.breaker.openUntilMs - now + 999) / 1000)) after: "
+                : "last error \(Duration.format(seconds: (now - remote.breaker.lastErrorMs) / 1000)) ago: "
+            rows.append(("remote state", style.paint(state + error, .warning)))
+        }
+        return rows
     }
 
     /// Column widths of the tool table; the tool column fits `huggingface-cli`.
