@@ -16,7 +16,9 @@ enum RemoteTier {
         }
     }()
 
-    /// The flusher's deadline per write: it runs detached, so it can afford to wait longer.
+    /// The flusher's least deadline per write: it runs detached, so it can afford to wait longer
+    /// than a lookup; a longer `CACHEWRAP_REMOTE_TIMEOUT` (a slow link, a loaded machine) wins, or
+    /// writes would time out, open the breaker and stall the outbox where lookups still succeed.
     static let flushTimeoutMs: Int64 = 2000
 
     /// Starts a detached `cachewrap remote-flush` (new session, stdio on /dev/null, not waited
@@ -91,8 +93,9 @@ enum RemoteFlushCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         _ = try CommandArguments(args, command: name, flags: [], valued: [])
         let directory = CacheLocation.fromEnvironment().directory
-        guard let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: directory,
-                                            timeoutMs: RemoteTier.flushTimeoutMs) else { return 0 }
+        guard let settings = RemoteTier.settings,
+              let remote = RemoteCache.make(settings, cacheDirectory: directory,
+                                            timeoutMs: max(settings.timeoutMs, RemoteTier.flushTimeoutMs)) else { return 0 }
         let outbox = Outbox(cacheDirectory: directory)
         // Drain again while writes keep arriving: a run that queued while we held the lock saw
         // its own flusher give up, so its write is ours to send.
