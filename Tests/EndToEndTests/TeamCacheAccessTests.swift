@@ -81,6 +81,19 @@ import Testing
         devEnv["CACHEWRAP_REMOTE_MODE"] = "ro"
         let readOnly = try cachewrap(["doctor"], env: devEnv)
         #expect(Self.teamCacheLines(readOnly, "OK").count == 1, "in ro mode the refusal is expected: \(readOnly.stdoutText)")
+
+        // The ACL is fixed: the next write goes through, and doctor stops warning.
+        devEnv["CACHEWRAP_REMOTE_MODE"] = "rw"
+        try server.admin(["ACL", "SETUSER", "dev", "+set"])
+        #expect(try cachewrap(["--", "fakeTool", "after-fix"], env: devEnv, cwd: tools.root).status == 0)
+        #expect(try TeamCacheTests.waitFor { try TeamCacheTests.dbsize(server) == 2 }, "the developer's write now lands")
+        // The flusher forgets the refusal just after its SET: poll rather than race it.
+        var fixed = RunResult(stdout: [], stderr: [], status: -1)
+        let cleared = try TeamCacheTests.waitFor {
+            fixed = try cachewrap(["doctor"], env: devEnv)
+            return Self.teamCacheLines(fixed, "OK").count == 1
+        }
+        #expect(cleared, "no stale warning once writes work: \(fixed.stdoutText)")
         #expect(Self.teamCacheLines(try cachewrap(["doctor"], env: ciEnv), "OK").count == 1)
     }
 

@@ -130,6 +130,23 @@ public final class CircuitBreaker {
         write(next)
     }
 
+    /// A write went through: a refused write noted earlier (`noteRefusal`) no longer describes
+    /// the server (its ACL was fixed), so `doctor` must stop warning about it. Costs one small
+    /// file read, and is called only by the detached flusher, never on the user's path.
+    public func forgetRefusal() {
+        var next = state()
+        guard let error = next.lastError, Self.isWriteRefusal(error) else { return }
+        next.lastError = nil
+        next.lastErrorMs = 0
+        write(next)
+    }
+
+    /// NOPERM (an ACL without +set) or READONLY (a replica): the server answers but will not
+    /// store; reads still work, so these never open the breaker.
+    public static func isWriteRefusal(_ error: String) -> Bool {
+        error.hasPrefix("NOPERM") || error.hasPrefix("READONLY")
+    }
+
     /// Closes the breaker and forgets its history (e.g. after `doctor` found the server fine).
     public func reset() { unlink(path) }
 

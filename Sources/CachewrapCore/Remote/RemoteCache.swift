@@ -128,6 +128,7 @@ public final class RemoteCache {
         switch reply {
         case .simple("OK"):
             breaker.recordSuccess(ticket)
+            breaker.forgetRefusal()
             return .stored
         case .bulk(nil):
             breaker.recordSuccess(ticket)

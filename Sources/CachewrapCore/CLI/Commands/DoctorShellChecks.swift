@@ -118,7 +118,7 @@ struct DoctorShellChecks {
     /// write (a read-only ACL user, a replica): reads work, so the check passes, yet every miss
     /// queues a write the server drops. PING and GET cannot show this; the breaker file can.
     static func writeRefusal(_ state: BreakerState) -> String? {
-        guard let error = state.lastError, error.hasPrefix("NOPERM") || error.hasPrefix("READONLY") else { return nil }
+        guard let error = state.lastError, CircuitBreaker.isWriteRefusal(error) else { return nil }
         return "a write was refused \(Duration.format(seconds: (Clock.nowMs() - state.lastErrorMs) / 1000)) ago: \(error)"
     }
 }
