@@ -1,3 +1,4 @@
+import CPTY
 import Glibc
 
 /// A pseudo-terminal for a tool's stdout when cachewrap's own stdout is a terminal, so the tool
@@ -23,12 +24,10 @@ struct PseudoTerminal {
     /// Opens a pair sized `size` with the user's modes from `modesFrom` (minus output
     /// processing). Throws the failing step and its errno text so the caller can fall back.
     static func open(size: winsize, modesFrom fd: Int32) throws(PseudoTerminalError) -> PseudoTerminal {
-        guard let libc = PTYCalls.shared else { throw .unavailable("posix_openpt not found in libc") }
-        let master = libc.openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
+        let master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0 else { throw .failed("posix_openpt", errno) }
         var name = [CChar](repeating: 0, count: 128)
-        guard libc.grantpt(master) == 0, libc.unlockpt(master) == 0,
-              libc.ptsname_r(master, &name, name.count) == 0 else {
+        guard grantpt(master) == 0, unlockpt(master) == 0, ptsname_r(master, &name, name.count) == 0 else {
             let code = errno
             close(master)
             throw .failed("grantpt/unlockpt/ptsname_r", code)
@@ -54,35 +53,11 @@ struct PseudoTerminal {
 
 /// Why no pseudo-terminal could be made; the run then goes on without one (fail open).
 enum PseudoTerminalError: Error {
-    case unavailable(String)
     case failed(String, Int32)
 
     var message: String {
         switch self {
-        case .unavailable(let why): return why
         case .failed(let step, let code): return "\(step): \(errnoText(code))"
         }
     }
-}
-
-/// glibc's pty calls, looked up at run time: Swift's Glibc module does not import posix_openpt,
-/// grantpt, unlockpt or ptsname_r (they need _XOPEN_SOURCE/_GNU_SOURCE), and hard-coding the
-/// /dev/ptmx ioctl numbers (TIOCSPTLCK, TIOCGPTN) would tie us to one architecture's encoding.
-private struct PTYCalls: Sendable {
-    let openpt: @convention(c) (Int32) -> Int32
-    let grantpt: @convention(c) (Int32) -> Int32
-    let unlockpt: @convention(c) (Int32) -> Int32
-    let ptsname_r: @convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32
-
-    /// Resolved once per process; nil when this libc lacks any of them.
-    static let shared: PTYCalls? = {
-        guard let handle = dlopen(nil, RTLD_NOW),
-              let openpt = dlsym(handle, "posix_openpt"), let grantpt = dlsym(handle, "grantpt"),
-              let unlockpt = dlsym(handle, "unlockpt"), let ptsname = dlsym(handle, "ptsname_r") else { return nil }
-        return PTYCalls(
-            openpt: unsafeBitCast(openpt, to: (@convention(c) (Int32) -> Int32).self),
-            grantpt: unsafeBitCast(grantpt, to: (@convention(c) (Int32) -> Int32).self),
-            unlockpt: unsafeBitCast(unlockpt, to: (@convention(c) (Int32) -> Int32).self),
-            ptsname_r: unsafeBitCast(ptsname, to: (@convention(c) (Int32, UnsafeMutablePointer<CChar>, Int) -> Int32).self))
-    }()
 }
