@@ -35,6 +35,27 @@ final class SQLiteDatabase {
 
     deinit { sqlite3_close_v2(handle) }
 
+    /// Makes closing leave the WAL in place (see `cachewrap_keep_wal_on_close` in shim.h) and
+    /// truncates it once a commit leaves more than `maxPages` in it.
+    ///
+    /// SQLite's own auto-checkpoint cannot be used with a kept WAL: each process rebuilds the
+    /// WAL index when it opens the store, which forgets how much was already checkpointed, and
+    /// only a later transaction of the same process would rewind the log. Every cachewrap
+    /// process is one or two transactions, so the WAL would grow without end. A TRUNCATE
+    /// checkpoint empties it at once. PERSIST_WAL keeps the emptied file, so the next writer
+    /// does not create it again (with a directory fsync).
+    func keepWALOnClose(maxPages: Int32) {
+        _ = cachewrap_keep_wal_on_close(handle)
+        var persist: Int32 = 1
+        _ = sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+        sqlite3_wal_hook(handle, { limit, db, name, pages in
+            if pages > Int32(Int(bitPattern: limit)) {
+                _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+            }
+            return SQLITE_OK
+        }, UnsafeMutableRawPointer(bitPattern: Int(maxPages)))
+    }
+
     /// Runs one or more statements that return no rows (schema, pragmas, BEGIN/COMMIT).
     func execute(_ sql: String) throws(Failure) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
