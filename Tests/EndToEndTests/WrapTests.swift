@@ -179,6 +179,23 @@ import Testing
 /// A hit reads only the entry's hot file, never the database; and no hot file outlives its
 /// entry (removal, invalidation, a damaged database moved aside).
 @Suite struct HotFileTests {
+    /// Every size has a hot file: inline up to the in-memory recording limit (4 MiB), a pointer
+    /// to the blob file past it. 2 MiB once fell between the two and its hits read the database.
+    @Test(arguments: [1 << 10, 2 << 20, 6 << 20])
+    func everyOutputSizeIsServedWithoutTheDatabase(size: Int) throws {
+        let sb = try TestSandbox()
+        let data = sb.root + "/answer.bin"
+        _ = FileManager.default.createFile(atPath: data, contents: Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        sb.writeTool("gh", script: "cat '\(data)'")
+        let env = sb.baseEnv()
+        let miss = try cachewrap(["gh", "repo", "view", "o/r"], env: env)
+        #expect(miss.status == 0 && miss.stdout.count == size)
+        damageDatabase(sb)
+        let hit = try cachewrap(["gh", "repo", "view", "o/r"], env: env)
+        #expect(hit.stdout == miss.stdout && hit.stderr.isEmpty, "\(hit.stderrText)")
+        #expect(sb.counter("gh") == 1)
+    }
+
     @Test func aHitNeedsNoDatabaseAndRemovalTakesTheHotFile() throws {
         let sb = try TestSandbox()
         sb.writeTool("gh", script: "echo answer")
@@ -187,7 +204,7 @@ import Testing
         let hot = try FileManager.default.contentsOfDirectory(atPath: sb.cacheDir + "/hot")
         #expect(hot.count == 1 && hot[0].hasPrefix("bafkrei"))
         // Damage the database: a hit must not even notice (it never opens it).
-        _ = FileManager.default.createFile(atPath: sb.cacheDir + "/cache.db", contents: Data(repeating: 0x5a, count: 8192))
+        damageDatabase(sb)
         let hit = try cachewrap(["gh", "repo", "view", "o/r"], env: env)
         #expect(hit.stdoutText == "answer\n" && hit.stderr.isEmpty, "\(hit.stderrText)")
         #expect(sb.counter("gh") == 1)
@@ -200,5 +217,12 @@ import Testing
         _ = try cachewrap(["gh", "issue", "close", "7", "-R", "o/r"], env: env)
         #expect(try FileManager.default.contentsOfDirectory(atPath: sb.cacheDir + "/hot").isEmpty,
                 "a mutation's invalidation removes the hot file")
+    }
+
+    /// Garbage in place of the database, and no WAL: the store keeps its WAL between processes,
+    /// and pages still in it would mask a damaged main file from the next opener.
+    private func damageDatabase(_ sb: TestSandbox) {
+        _ = FileManager.default.createFile(atPath: sb.cacheDir + "/cache.db", contents: Data(repeating: 0x5a, count: 8192))
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sb.cacheDir + "/cache.db" + suffix) }
     }
 }

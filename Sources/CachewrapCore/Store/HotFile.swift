@@ -10,8 +10,10 @@ import Glibc
 /// (0: the frames follow; 1: a blob file's hex hash follows), then the payload.
 enum HotFile {
     static let magic: [UInt8] = Array("CWH1".utf8)
-    /// Outputs up to this size are copied inline; larger ones point at their blob file.
-    static let inlineLimit = 1 << 20
+    /// Outputs recorded in memory are copied inline; larger ones, spilled to a blob file while
+    /// they ran, point at it. With a lower limit, an output between the two had no hot file and
+    /// its hits opened the database (a 1 MiB hit took 3.6 ms instead of about 1.5).
+    static let inlineLimit = OutputPump.memoryLimit
 
     static func directory(_ cache: String) -> String { cache + "/hot" }
     static func path(_ cache: String, _ cid: String) -> String { directory(cache) + "/" + cid }
