@@ -6,7 +6,9 @@ import PackageDescription
 /// A release build is one fully static binary (`-static-executable`, SQLite from libsqlite3.a):
 /// with no shared libraries to find, load and relocate, a cache hit starts faster than a Swift
 /// "hello world" linked with only a static standard library (bench/RESULTS.md). SQLite is linked
-/// from its archive by name, without pkg-config, so a machine needs only libsqlite3-dev.
+/// from its archive by name, without pkg-config, so a machine needs only libsqlite3-dev. The
+/// linker warns that getpwuid and getaddrinfo need the glibc they were linked against at run
+/// time (for NSS): the install script builds on the machine that runs the binary, so they have it.
 let package = Package(
     name: "cachewrap",
     products: [
