@@ -159,7 +159,9 @@ else
 fi
 [[ -x "$BIN" ]] || die "no binary at $BIN"
 fact binary_size "$(stat -c %s "$BIN")"
-fact binary_libs "$(ldd "$BIN" 2>/dev/null | awk '{print $1}' | grep -v vdso | tr '\n' ' ')"
+# A release build is fully static (Package.swift), so ldd finds nothing to list.
+libs=$(ldd "$BIN" 2>/dev/null | awk '{print $1}' | grep -v vdso | tr '\n' ' ' || true)
+fact binary_libs "${libs:-no shared libraries (fully static)}"
 say "building static hello world (swiftc -O -static-stdlib)"
 echo 'print("hello world")' >"$WORK/hello.swift"
 swiftc -O -static-stdlib "$WORK/hello.swift" -o "$WORK/hello" >"$WORK/hello.log" 2>&1 || { cat "$WORK/hello.log" >&2; die "hello build failed"; }
@@ -384,6 +386,10 @@ for N in $SCALE; do
     SIZES+=("$N")
 done
 if ((${#SIZES[@]})); then
+    # The fills and copies leave about a gigabyte of dirty pages; written back during the
+    # timing, they slowed whichever size was being timed (1M once measured 1.25x for that alone).
+    say "sync: writing back the filled stores before timing"
+    sync
     say "hit at ${SIZES[*]} entries ($RUNS runs each, $ROUNDS alternating rounds)"
     for _ in $(seq "$ROUNDS"); do
         for N in "${SIZES[@]}"; do
@@ -445,7 +451,7 @@ out.append("")
 out.append(f"Machine: {facts['nproc']} x {facts['cpu']}, {facts['mem']} RAM, Linux {facts['kernel']}; "
            f"load average {facts['load_start']} at start, {facts['load_end']} at end; "
            f"{facts['swift']}; {facts['hyperfine']}; commit {facts['commit']}; "
-           f"release binary {int(facts['binary_size']) / 1048576:.1f} MiB, links {facts['binary_libs'].strip()}. "
+           f"release binary {int(facts['binary_size']) / 1048576:.1f} MiB, links: {facts['binary_libs'].strip()}. "
            f"Whole run: {facts['elapsed_s']} s.")
 out.append("")
 out.append("| # | benchmark | median | min | max | runs | vs static hello | note |")
@@ -534,8 +540,8 @@ print(report)
 if no_write != "1":
     method = """### Method
 
-- `bash bench/run.sh`: `swift build -c release --static-swift-stdlib --scratch-path .build-bench`; the
-  floor is `/bin/true` and `print("hello world")` built with `swiftc -O -static-stdlib`.
+- `bash bench/run.sh`: `swift build -c release --static-swift-stdlib --scratch-path .build-bench`
+  (a release build links `-static-executable`, see Package.swift); the floor is `/bin/true` and `print("hello world")` built with `swiftc -O -static-stdlib`.
 - hyperfine `-N` (no shell), output to /dev/null, stdin /dev/null, warm-up runs first. Every group
   that gives a ratio (floor + 1 KiB hit + `cat`; misses; gh; the scale points) is timed in 4
   alternating rounds and the runs pooled (`--export-json`, median/min/max over all timed runs), so
