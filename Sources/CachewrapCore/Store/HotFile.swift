@@ -46,7 +46,7 @@ enum HotFile {
 
     /// The cached result in `cid`'s hot file; nil when there is none or it is unreadable.
     static func read(cache: String, cid: String) -> CachedResult? {
-        guard let bytes = FileIO.readFile(path(cache, cid), limit: inlineLimit + 64), bytes.count >= 33,
+        guard var bytes = FileIO.readFile(path(cache, cid), limit: inlineLimit + 64), bytes.count >= 33,
               Array(bytes[0..<4]) == magic else { return nil }
         var result = CachedResult(createdMs: bytes.littleEndian(Int64.self, at: 4),
                                   expiresMs: bytes.littleEndian(Int64.self, at: 12),
@@ -54,7 +54,8 @@ enum HotFile {
                                   durationMs: bytes.littleEndian(Int64.self, at: 20), frames: [])
         switch bytes[32] {
         case 0:
-            result.frames = Array(bytes[33...])
+            bytes.removeFirst(33)  // in place: a copy would touch another megabyte of fresh pages
+            result.frames = bytes
             guard Replay.isWellFormed(result.frames) else { return nil }
         case 1:
             result.inBlobFile = true
