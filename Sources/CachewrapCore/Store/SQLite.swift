@@ -16,9 +16,16 @@ final class SQLiteDatabase {
 
     private let handle: OpaquePointer
 
+    /// How long a statement waits for another process's lock before "database is locked".
+    static let busyTimeoutMs: Int32 = 5000
+    /// How long the WAL truncation after a commit waits for readers and writers: under a storm
+    /// of lookups a whole busy timeout would stall the miss that happened to commit; when it
+    /// gives up, the next commit tries again.
+    static let checkpointWaitMs: Int32 = 20
+
     /// Opens (creating if needed) the database at `path` with a busy timeout, so concurrent
     /// cachewrap processes wait for each other instead of failing with "database is locked".
-    init(path: String, busyTimeoutMs: Int32 = 5000, readOnly: Bool = false) throws(Failure) {
+    init(path: String, readOnly: Bool = false) throws(Failure) {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX
@@ -29,7 +36,7 @@ final class SQLiteDatabase {
             throw Failure(code: rc & 0xff, message: message)
         }
         handle = db
-        sqlite3_busy_timeout(db, busyTimeoutMs)
+        sqlite3_busy_timeout(db, Self.busyTimeoutMs)
         sqlite3_extended_result_codes(db, 0)
     }
 
@@ -50,7 +57,9 @@ final class SQLiteDatabase {
         _ = sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
         sqlite3_wal_hook(handle, { limit, db, name, pages in
             if pages > Int32(Int(bitPattern: limit)) {
+                sqlite3_busy_timeout(db, SQLiteDatabase.checkpointWaitMs)
                 _ = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+                sqlite3_busy_timeout(db, SQLiteDatabase.busyTimeoutMs)
             }
             return SQLITE_OK
         }, UnsafeMutableRawPointer(bitPattern: Int(maxPages)))
