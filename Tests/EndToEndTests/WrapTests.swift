@@ -174,6 +174,28 @@ import Testing
         #expect(first.status == 0 && first.stdoutText == "out:repo view o/r\nmore out\n")
         #expect(second.stdout == first.stdout && sb.counter("gh") == 1)
     }
+
+    /// Two installs, each with its shims on PATH (an old one in ~/.local, a new one in
+    /// /usr/local): each cachewrap skipped only itself, found the other's shim, and the call went
+    /// back and forth forever. Any shim that resolves to a binary named cachewrap is skipped.
+    @Test func shimsOfTwoInstallsDoNotHandTheCallBackAndForth() throws {
+        let sb = try TestSandbox()
+        sb.writeTool("gh", script: Self.echoTool)
+        var path = sb.baseEnv()["PATH"]!
+        for install in ["old", "new"] {
+            let bin = sb.root + "/\(install)/bin", shims = sb.root + "/\(install)/shims"
+            for dir in [bin, shims] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            try FileManager.default.copyItem(atPath: try cachewrapBinary(), toPath: bin + "/cachewrap")
+            try FileManager.default.createSymbolicLink(atPath: shims + "/gh", withDestinationPath: bin + "/cachewrap")
+            path = shims + ":" + path
+        }
+        var env = sb.baseEnv()
+        env["PATH"] = path
+        // `timeout`: before the fix this never ended.
+        let result = try run("/usr/bin/timeout", ["20", "/bin/sh", "-c", "gh repo view o/r"], env: env)
+        #expect(result.status == 0 && result.stdoutText == "out:repo view o/r\nmore out\n", "\(result.status) \(result.stderrText)")
+        #expect(sb.counter("gh") == 1)
+    }
 }
 
 /// A hit reads only the entry's hot file, never the database; and no hot file outlives its

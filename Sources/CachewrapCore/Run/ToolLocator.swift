@@ -2,6 +2,9 @@ import Glibc
 
 /// Finds the real tool on PATH. Entries that are cachewrap itself (the binary, or a shim linking
 /// to it) are skipped, so `alias gh='cachewrap gh'` and a `gh` shim first on PATH never recurse.
+/// So are shims of any other cachewrap install (a link resolving to a file named `cachewrap`):
+/// with two installs' shims on PATH, each would find the other's and hand the call back forever.
+/// A nil `selfPath` finds what a shell would, links to cachewrap included (for `doctor`).
 struct ToolLocator {
     let path: String
     let selfPath: String?
@@ -22,7 +25,9 @@ struct ToolLocator {
             let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + name
             guard access(candidate, F_OK) == 0, !isDirectory(candidate) else { continue }
             guard access(candidate, X_OK) == 0 else { sawNonExecutable = sawNonExecutable ?? candidate; continue }
-            if let selfPath, ToolLocator.realPath(candidate) == selfPath { continue }
+            if let selfPath, let real = ToolLocator.realPath(candidate), real == selfPath || real.hasSuffix("/cachewrap") {
+                continue
+            }
             return candidate
         }
         if let sawNonExecutable { throw .notExecutable(sawNonExecutable) }
