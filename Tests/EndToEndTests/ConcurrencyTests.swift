@@ -129,6 +129,8 @@ import Testing
         #expect(hits + misses == 200, "\(stats.stdoutText)")
         #expect(misses == 20 && doc["calls_made"] as? Int == 20, "one run per distinct command: \(stats.stdoutText)")
         #expect(doc["entries"] as? Int == 20)
+        // Each holder removes its lock file: locks/ does not keep a file per key ever run.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sb.cacheDir + "/locks").isEmpty)
     }
 
     /// Waits for `process` to end; kills it and throws after `seconds`, so a hang fails the test
