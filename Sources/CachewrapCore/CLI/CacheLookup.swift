@@ -9,11 +9,10 @@ struct CacheLookup {
         case fresh(CachedResult)
         case expired(CachedResult)
         case missing
-        /// The store failed mid-lookup (already warned): run without it.
-        case unavailable
     }
 
-    /// The hot file alone (no database): the hit path's first try.
+    /// The hot file alone (no database). Every entry saved has one, removed with it, so this is
+    /// the whole lookup: an entry whose hot file could not be written is only a lost hit.
     func findHot(cache: String) -> Found {
         guard let cached = HotFile.read(cache: cache, cid: key.cid) else { return .missing }
         return classify(cached)
@@ -23,19 +22,6 @@ struct CacheLookup {
         let now = Clock.nowMs()
         let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
         return fresh ? .fresh(cached) : .expired(cached)
-    }
-
-    func find(in store: Store) -> Found {
-        do {
-            guard let cached = try store.lookup(key.cid),
-                  cached.inBlobFile ? FileIO.isReadable(cached.blobPath) : Replay.isWellFormed(cached.frames) else {
-                return .missing
-            }
-            return classify(cached)
-        } catch {
-            Console.warn("\(error.message); running \(tool) without the cache")
-            return .unavailable
-        }
     }
 
     /// Writes the recorded output, then logs the hit (an append, not a database write: see

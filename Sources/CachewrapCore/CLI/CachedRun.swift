@@ -29,15 +29,13 @@ struct CachedRun {
         let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal)
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
-        let cache = CacheLocation.fromEnvironment().directory
-        // The hit path: the entry's hot file, no database.
-        if !options.refresh, !options.noCache, case .fresh(let cached) = lookup.findHot(cache: cache) {
-            return replayFresh(cached, lookup: lookup, cache: cache, stdinData: stdinData, terminal: terminal)
-        }
-        var store = openStore()
+        let location = CacheLocation.fromEnvironment()
+        let cache = location.directory
+        // The hit path: the entry's hot file, no database. Every stored entry has one, so the
+        // hot file alone also answers "expired" and "missing".
         var expired: CachedResult?
-        if let opened = store, !options.refresh, !options.noCache {
-            switch lookup.find(in: opened) {
+        if !options.refresh, !options.noCache {
+            switch lookup.findHot(cache: cache) {
             case .fresh(let cached):
                 return replayFresh(cached, lookup: lookup, cache: cache, stdinData: stdinData, terminal: terminal)
             case .expired(let cached):
@@ -45,30 +43,34 @@ struct CachedRun {
                 expired = cached
             case .missing:
                 break
-            case .unavailable:
-                store = nil
             }
         }
         if options.offline {
             Console.error(CachewrapError.offlineMiss(policy.tool).message)
             return CachewrapError.offlineMiss(policy.tool).exitCode
         }
+        // A miss opens the database only once the tool has started (see `LazyStore`), unless
+        // the team cache must be asked first: its answer is stored locally before it is shown.
+        let store = LazyStore(location: location, tool: policy.tool)
         var flight: FlightLock?
-        if let opened = store, !options.noCache {
-            flight = FlightLock.tryAcquire(directory: opened.location.directory, cid: key.cid)
+        if !options.noCache {
+            // The first call ever makes the cache directory here, so it has a lock to take.
+            try? location.prepare()
+            flight = FlightLock.tryAcquire(directory: cache, cid: key.cid)
             if flight == nil {
                 // Another process runs this very call: a refresher leaves it alone, a caller
                 // waits for it and replays its result (or takes over if it died or failed).
                 if BackgroundRefresh.isBackground { return 0 }
-                flight = FlightLock.acquire(directory: opened.location.directory, cid: key.cid, timeoutMs: CachedRun.flightWaitMs)
+                flight = FlightLock.acquire(directory: cache, cid: key.cid, timeoutMs: CachedRun.flightWaitMs)
             }
             // Checked again under the lock: a run that finished between our lookup and the lock
             // has already stored the answer.
-            if !options.refresh, case .fresh(let cached) = lookup.find(in: opened) {
+            if !options.refresh, case .fresh(let cached) = lookup.findHot(cache: cache) {
                 return lookup.replay(cached, cache: cache)
             }
             // Team cache (L2), only after a local miss: see RemoteTier.swift.
-            if !options.refresh, let status = remoteLookup(key: key, lookup: lookup, store: opened, cache: cache) {
+            if !options.refresh, RemoteTier.settings != nil, let opened = store.get(),
+               let status = remoteLookup(key: key, lookup: lookup, store: opened, cache: cache) {
                 return status
             }
         }
@@ -91,7 +93,7 @@ struct CachedRun {
 
     /// Runs the tool with retries and settles the outcome: store it, answer with the stale
     /// entry, or pass the failure through unchanged.
-    private func execute(key: InvocationKey, store: Store?, stdinData: [UInt8]?, terminal: TerminalShape,
+    private func execute(key: InvocationKey, store lazyStore: LazyStore, stdinData: [UInt8]?, terminal: TerminalShape,
                          expired: CachedResult?, requestedTTL: Int64?) -> Int32 {
         let options = request.options
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
@@ -101,7 +103,7 @@ struct CachedRun {
                                backoff: .fromEnvironment(), staleFallback: fallback != nil, holdOutput: true) { holdBack in
             ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData, terminal: terminal,
                          recordLimit: CachedRun.maxEntryBytes(), holdBack: holdBack,
-                         spillDirectory: store?.location.directory)
+                         spillDirectory: lazyStore.location.directory, whileStarting: { _ = lazyStore.get() })
         }
         let result: AttemptLoop.Result
         do {
@@ -111,6 +113,7 @@ struct CachedRun {
             return error.exitCode
         }
         let outcome = result.outcome
+        let store = lazyStore.get()
         var counting: [Counter: Int64] = [.callsMade: Int64(result.retriesMade + 1), .retries: Int64(result.retriesMade)]
         if !options.noCache && !BackgroundRefresh.isBackground { counting[.misses] = 1 }
         if expired != nil { counting[.expirations] = 1 }
@@ -144,15 +147,6 @@ struct CachedRun {
 
     private func record(_ store: Store?, _ counting: [Counter: Int64]) {
         do { try store?.count(tool: policy.tool, counting) } catch { Console.warn("could not update counters: \(error.message)") }
-    }
-
-    private func openStore() -> Store? {
-        do {
-            return try Store()
-        } catch {
-            Console.warn("\(error.message); running \(policy.tool) without the cache")
-            return nil
-        }
     }
 
     private func entry(for key: InvocationKey, outcome: RunOutcome, ttl: Int64) -> EntryInfo {

@@ -69,6 +69,10 @@ struct ChildProcess {
     var holdBack = 0
     /// Where a large recording may spill to disk (the cache directory); nil keeps it in memory.
     var spillDirectory: String? = nil
+    /// Work to do once the tool is started and before its output is read: it overlaps the
+    /// tool's own start-up (exec, dynamic loading) on another core. Output waits in the pipe
+    /// meanwhile, so nothing is lost or reordered.
+    var whileStarting: (() -> Void)? = nil
 
     func run() throws(CachewrapError) -> RunOutcome {
         // A closed reader must show up as EPIPE from write, not kill cachewrap mid-recording;
@@ -128,6 +132,7 @@ struct ChildProcess {
         }
 
         SignalForwarding.begin(child: pid)
+        whileStarting?()
         // Without a pty the tool writes to our terminal directly: nothing may be held back then.
         var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdinData: stdinData,
                               spillDirectory: spillDirectory)
