@@ -6,9 +6,10 @@ public final class Store {
     /// Version 2: an output too large for memory lives in a file under `blobs/` named by its
     /// hash (its `frames` column is NULL).
     static let schemaVersion: Int64 = 2
-    /// The WAL length (in pages) past which a writer checkpoints: a miss writes a few pages, so
-    /// this is a checkpoint every several misses, and re-reading a WAL this short when a
-    /// process opens the store costs tens of microseconds.
+    /// The WAL length (in pages) past which a writer checkpoints. A miss writes about 8 pages,
+    /// so this is a checkpoint (three fsyncs) every 16 or so misses, while every process that
+    /// opens the store re-reads at most this much WAL (0.1–0.2 ms). 128 measured best of 16, 32,
+    /// 128, 256 and 512.
     static let walPages: Int32 = 128
 
     static let schema = """
