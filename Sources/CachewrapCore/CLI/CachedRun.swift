@@ -55,7 +55,7 @@ struct CachedRun {
         var flight: FlightLock?
         if !options.noCache {
             // The first call ever makes the cache directory here, so it has a lock to take.
-            try? location.prepare()
+            if !FileIO.isReadable(cache) { try? location.prepare() }
             flight = FlightLock.tryAcquire(directory: cache, cid: key.cid)
             if flight == nil {
                 // Another process runs this very call: a refresher leaves it alone, a caller

@@ -58,7 +58,8 @@ final class FlightLock {
 
     /// Whether `path` still names the file open on `fd`.
     private static func names(_ path: String, _ fd: Int32) -> Bool {
-        var open = stat(), named = stat()
-        return fstat(fd, &open) == 0 && stat(path, &named) == 0 && open.st_ino == named.st_ino && open.st_dev == named.st_dev
+        var locked = stat(), named = stat()
+        return fstat(fd, &locked) == 0 && stat(path, &named) == 0
+            && locked.st_ino == named.st_ino && locked.st_dev == named.st_dev
     }
 }
