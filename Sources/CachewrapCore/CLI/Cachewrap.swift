@@ -29,7 +29,7 @@ public enum Cachewrap {
         let args = Array(argv.dropFirst())
         do throws(CachewrapError) {
             // A shim (`gh` linked to cachewrap) wraps the tool it is named after.
-            if invokedAs != "cachewrap", Policies.named(invokedAs) != nil {
+            if invokedAs != "cachewrap", Policies.known.contains(invokedAs) {
                 return WrapCommand(request: WrapRequest(options: WrapOptions(), tool: invokedAs,
                                                         arguments: args, generic: false)).run()
             }

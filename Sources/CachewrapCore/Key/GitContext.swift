@@ -12,7 +12,7 @@ struct GitContext {
     static func find(from directory: String) -> GitContext? {
         var dir = directory
         while true {
-            if let gitDir = gitDirectory(at: (dir == "/" ? "" : dir) + "/.git") {
+            if let (gitDir, headBytes) = gitDirectory(at: (dir == "/" ? "" : dir) + "/.git") {
                 let common = FileIO.readFile(gitDir + "/commondir").map { text -> String in
                     let rel = String(decoding: text, as: UTF8.self).trimmingNewlines()
                     return rel.hasPrefix("/") ? rel : gitDir + "/" + rel
@@ -22,7 +22,7 @@ struct GitContext {
                     .map { $0.trimmingCharacters(in: " \t") }
                     .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") }
                     .joined(separator: "\n")
-                let head = FileIO.readFile(gitDir + "/HEAD").map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let head = (headBytes ?? FileIO.readFile(gitDir + "/HEAD")).map { String(decoding: $0, as: UTF8.self) } ?? ""
                 return GitContext(remotes: Secret.digest(name: "git-remotes", value: Array(urls.utf8)),
                                   head: head.trimmingNewlines())
             }
@@ -31,15 +31,17 @@ struct GitContext {
         }
     }
 
-    private static func gitDirectory(at path: String) -> String? {
-        if FileIO.readFile(path + "/HEAD") != nil { return path }
+    /// The git directory at `path`, with its HEAD when reading it was how the directory was
+    /// recognised (so it is not read twice on the hit path); a gitfile's target HEAD is not read.
+    private static func gitDirectory(at path: String) -> (String, [UInt8]?)? {
+        if let head = FileIO.readFile(path + "/HEAD") { return (path, head) }
         guard let content = FileIO.readFile(path, limit: 4096) else { return nil }
         let text = String(decoding: content, as: UTF8.self).trimmingNewlines()
         guard text.hasPrefix("gitdir: ") else { return nil }
         let target = String(text.dropFirst(8))
-        if target.hasPrefix("/") { return target }
+        if target.hasPrefix("/") { return (target, nil) }
         let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        return parent + "/" + target
+        return (parent + "/" + target, nil)
     }
 }
 

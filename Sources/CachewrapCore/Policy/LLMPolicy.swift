@@ -61,7 +61,9 @@ struct LLMAgent: Sendable {
         let why = "\(tool) may change files without asking (a write grant by flag, variable or settings)"
         return [
             Rule(.all([prompt, writes]), .mutating, why, operation: "prompt"),
-            Rule(writes, .mutating, why, operation: "session"),
+            // `not(prompt)`: a prompt's grants were just checked; reading settings files twice
+            // would cost every cached prompt call a second round of file reads.
+            Rule(.all([.not(prompt), writes]), .mutating, why, operation: "session"),
         ] + Rule.staticInfo(version: versionFlags, help: helpFlags) + extraRules + [
             Rule(.operation(subcommands), .passthrough, "a \(tool) subcommand, not a prompt"),
             Rule(.flag(interactiveFlags), .interactive, "runs the prompt, then stays interactive", operation: "session"),
