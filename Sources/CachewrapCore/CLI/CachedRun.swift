@@ -54,8 +54,6 @@ struct CachedRun {
         let store = LazyStore(location: location, tool: policy.tool)
         var flight: FlightLock?
         if !options.noCache {
-            // The first call ever makes the cache directory here, so it has a lock to take.
-            if !FileIO.isReadable(cache) { try? location.prepare() }
             flight = FlightLock.tryAcquire(directory: cache, cid: key.cid)
             if flight == nil {
                 // Another process runs this very call: a refresher leaves it alone, a caller
@@ -69,8 +67,9 @@ struct CachedRun {
                 return lookup.replay(cached, cache: cache)
             }
             // Team cache (L2), only after a local miss: see RemoteTier.swift.
-            if !options.refresh, RemoteTier.settings != nil, let opened = store.get(),
-               let status = remoteLookup(key: key, lookup: lookup, store: opened, cache: cache) {
+            if !options.refresh, !BackgroundRefresh.isBackground,
+               let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: cache), let opened = store.get(),
+               let status = remoteLookup(remote, key: key, lookup: lookup, store: opened, cache: cache) {
                 return status
             }
         }
@@ -99,10 +98,11 @@ struct CachedRun {
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         let window = options.staleIfErrorSeconds ?? (decision.ttlClass == .prompt ? 0 : CachedRun.defaultStaleIfErrorSeconds)
         let fallback = expired.flatMap { Clock.nowMs() - $0.expiresMs <= window * 1000 && window > 0 ? $0 : nil }
+        let recordLimit = CachedRun.maxEntryBytes()
         let loop = AttemptLoop(policy: policy, retries: options.retries ?? CachedRun.environmentRetries() ?? decision.retries,
                                backoff: .fromEnvironment(), staleFallback: fallback != nil, holdOutput: true) { holdBack in
             ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData, terminal: terminal,
-                         recordLimit: CachedRun.maxEntryBytes(), holdBack: holdBack,
+                         recordLimit: recordLimit, holdBack: holdBack,
                          spillDirectory: lazyStore.location.directory, whileStarting: { _ = lazyStore.get() })
         }
         let result: AttemptLoop.Result
@@ -131,7 +131,10 @@ struct CachedRun {
         if !outcome.shown { Replay.write(outcome.transcript.bytes) }
         if let store, succeeded, !options.noCache, !outcome.overflowed {
             do {
-                let info = entry(for: key, outcome: outcome, ttl: requestedTTL ?? decision.ttlSeconds)
+                let now = Clock.nowMs()
+                let info = entry(for: key, createdMs: now, expiresMs: now + (requestedTTL ?? decision.ttlSeconds) * 1000,
+                                 exitCode: outcome.status, durationMs: outcome.durationMs,
+                                 stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
                 try store.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting)
                 // Team cache write-behind (outbox + detached flusher): see RemoteTier.swift.
                 remoteWriteBehind(info, transcript: outcome.transcript, spilled: outcome.spill != nil, store: store)
@@ -145,18 +148,18 @@ struct CachedRun {
         return outcome.status
     }
 
-    private func record(_ store: Store?, _ counting: [Counter: Int64]) {
+    func record(_ store: Store?, _ counting: [Counter: Int64]) {
         do { try store?.count(tool: policy.tool, counting) } catch { Console.warn("could not update counters: \(error.message)") }
     }
 
-    private func entry(for key: InvocationKey, outcome: RunOutcome, ttl: Int64) -> EntryInfo {
-        let now = Clock.nowMs()
-        return EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
-                         display: Display.commandLine(tool: request.tool, arguments: request.arguments,
-                                                      secret: decision.secretArguments),
-                         context: key.context, createdMs: now, expiresMs: now + ttl * 1000,
-                         exitCode: outcome.status, durationMs: outcome.durationMs,
-                         stdoutBytes: Int64(outcome.stdoutCount), stderrBytes: Int64(outcome.stderrCount))
+    /// The row for this call: a run of ours, or a result the team cache sent.
+    func entry(for key: InvocationKey, createdMs: Int64, expiresMs: Int64, exitCode: Int32, durationMs: Int64,
+               stdoutBytes: Int, stderrBytes: Int) -> EntryInfo {
+        EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
+                  display: Display.commandLine(tool: request.tool, arguments: request.arguments,
+                                               secret: decision.secretArguments),
+                  context: key.context, createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode,
+                  durationMs: durationMs, stdoutBytes: Int64(stdoutBytes), stderrBytes: Int64(stderrBytes))
     }
 }
 

@@ -33,9 +33,7 @@ extension CachedRun {
     /// After a local miss: asks the team cache for `key`. On a verified hit the result is stored
     /// locally (with the remote's expiry) and replayed, and its exit status returned; otherwise
     /// the outcome is counted and nil returned, and the caller runs the tool.
-    func remoteLookup(key: InvocationKey, lookup: CacheLookup, store: Store, cache: String) -> Int32? {
-        guard !BackgroundRefresh.isBackground,
-              let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: store.location.directory) else { return nil }
+    func remoteLookup(_ remote: RemoteCache, key: InvocationKey, lookup: CacheLookup, store: Store, cache: String) -> Int32? {
         let counter: Counter
         switch remote.get(key.cid) {
         case .hit(let result, _):
@@ -51,18 +49,15 @@ extension CachedRun {
         case .corrupt: counter = .remoteCorrupt
         case .unavailable: counter = .remoteErrors
         }
-        do { try store.count(tool: policy.tool, [counter: 1]) } catch { Console.warn("could not update counters: \(error.message)") }
+        record(store, [counter: 1])
         return nil
     }
 
     private func storeAndReplay(_ result: CachedResult, transcript: Transcript, key: InvocationKey, lookup: CacheLookup,
                                 store: Store, cache: String) -> Int32 {
-        let info = EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
-                             display: Display.commandLine(tool: request.tool, arguments: request.arguments,
-                                                          secret: decision.secretArguments),
-                             context: key.context, createdMs: result.createdMs, expiresMs: result.expiresMs,
-                             exitCode: result.exitCode, durationMs: result.durationMs,
-                             stdoutBytes: Int64(transcript.stdoutCount), stderrBytes: Int64(transcript.stderrCount))
+        let info = entry(for: key, createdMs: result.createdMs, expiresMs: result.expiresMs, exitCode: result.exitCode,
+                         durationMs: result.durationMs, stdoutBytes: transcript.stdoutCount,
+                         stderrBytes: transcript.stderrCount)
         do {
             try store.save(info, transcript: transcript, counting: [.remoteHits: 1])
         } catch {
@@ -102,7 +97,7 @@ enum RemoteFlushCommand {
         for _ in 0..<20 {
             let report = outbox.drain(using: remote)
             countRefusals(report.refusedKeys)
-            guard report.ran, report.stoppedBy == nil, outbox.pendingCount() > 0 else { break }
+            guard report.ran, report.stoppedBy == nil, report.remaining > 0 else { break }
         }
         return 0
     }

@@ -1,20 +1,14 @@
 import Glibc
 
-/// What one `drain` did, for the flusher's counters and `doctor`.
+/// What one `drain` did, for the flusher's counters.
 public struct DrainReport: Sendable, Equatable {
     /// False when another flusher holds `outbox.lock`: this call did nothing and returned at once.
     public var ran = false
     public var stored = 0
-    /// NX found the key already there (another machine was first): done, not an error.
-    public var existed = 0
     /// The keys permanently refused (NOPERM, READONLY...): deleted, never retried; the flusher
     /// counts them as `remote_errors` under their entry's tool.
     public var refusedKeys: [String] = []
     public var refused: Int { refusedKeys.count }
-    /// Past their expiry before they could be sent: deleted.
-    public var expired = 0
-    /// Unreadable or malformed files: deleted.
-    public var damaged = 0
     /// Still pending after this call (the `outbox_pending` gauge).
     public var remaining = 0
     /// The connectivity error (or open breaker) that stopped the drain; the rest waits for next time.
@@ -47,19 +41,17 @@ extension Outbox {
             let path = "\(directory)/\(name)"
             guard let bytes = FileIO.readFile(path, limit: Int.max) else { continue }  // gone meanwhile
             guard let pending = Pending(bytes) else {
-                report.damaged += 1
                 unlink(path)
                 continue
             }
             let ttl = pending.expiresMs - Clock.nowMs()
             guard ttl > 0 else {
-                report.expired += 1
                 unlink(path)
                 continue
             }
             switch remote.put(key: pending.key, envelope: pending.envelope, ttlMs: ttl) {
             case .stored: report.stored += 1
-            case .exists: report.existed += 1
+            case .exists: break  // another machine was first: done, not an error
             case .refused(let text):
                 report.refusedKeys.append(pending.key)
                 report.lastRefusal = text

@@ -58,8 +58,6 @@ public struct Deadline: Sendable {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
-    public var hasPassed: Bool { Deadline.nowNs() >= endNs }
-
     /// What is left, in whole milliseconds for poll(2), rounded up so a wait of 0.3 ms does not
     /// turn into a busy loop of zero-timeout polls; 0 once the deadline has passed.
     var pollMilliseconds: Int32 {

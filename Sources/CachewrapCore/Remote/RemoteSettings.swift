@@ -2,7 +2,7 @@ import Glibc
 
 /// What this machine may do with the team cache: `rw` reads and writes, `ro` only reads (e.g.
 /// developers reading what CI wrote), `off` never connects at all.
-public enum RemoteMode: String, Sendable, CaseIterable {
+public enum RemoteMode: String, Sendable {
     case rw, ro, off
 }
 

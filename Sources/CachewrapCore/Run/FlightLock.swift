@@ -36,8 +36,7 @@ final class FlightLock {
 
     /// Without a deadline, one try; with one, polls with a growing pause until it passes.
     private static func lock(directory: String, cid: String, deadlineMs: Int64?) -> FlightLock? {
-        let dir = directory + "/locks"
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST { return nil }
+        guard let dir = CacheLocation(directory: directory).subdirectory("locks") else { return nil }
         let path = dir + "/" + cid
         var pause: UInt32 = 2_000
         while true {

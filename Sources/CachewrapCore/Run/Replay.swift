@@ -1,14 +1,6 @@
 /// Writes a recorded transcript back to stdout and stderr, chunk by chunk in the recorded order,
 /// byte for byte.
 enum Replay {
-    /// False when the frames are malformed (a damaged entry): the caller runs the tool instead.
-    static func isWellFormed(_ frames: [UInt8]) -> Bool {
-        var ok = true
-        Transcript.forEachFrame(in: frames, { stream, _ in if stream != 1 && stream != 2 { ok = false } },
-                                ifMalformed: { ok = false })
-        return ok
-    }
-
     /// False when the user's end went away (`| head`) before everything was written.
     @discardableResult
     static func write(_ frames: [UInt8]) -> Bool {

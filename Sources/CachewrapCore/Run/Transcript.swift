@@ -16,12 +16,16 @@ public struct Transcript: Equatable, Sendable {
 
     /// Rebuilds a transcript from stored frames; nil when the frames are malformed.
     public init?(frames: [UInt8]) {
+        guard Transcript.isWellFormed(frames) else { return nil }
+        Transcript.forEachFrame(in: frames, { stream, chunk in self.append(stream: stream, chunk) }, ifMalformed: {})
+    }
+
+    /// Whether `frames` parse to the end with streams 1 and 2 only: a damaged entry is then a
+    /// miss before any byte of it is written.
+    static func isWellFormed(_ frames: [UInt8]) -> Bool {
         var ok = true
-        Transcript.forEachFrame(in: frames) { stream, chunk in
-            guard stream == 1 || stream == 2 else { ok = false; return }
-            self.append(stream: stream, chunk)
-        } ifMalformed: { ok = false }
-        guard ok else { return nil }
+        forEachFrame(in: frames, { stream, _ in if stream != 1 && stream != 2 { ok = false } }, ifMalformed: { ok = false })
+        return ok
     }
 
     /// Appends a chunk read from `stream` (1 or 2), merging it into the previous frame when

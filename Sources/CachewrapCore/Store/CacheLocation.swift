@@ -32,6 +32,15 @@ public struct CacheLocation: Sendable {
         close(fd)
     }
 
+    /// `<cache>/<name>` (hot, locks, blobs), made 0700 when missing, with the cache directory
+    /// itself on a first call that has not opened the store yet; nil when it cannot be made.
+    func subdirectory(_ name: String) -> String? {
+        let path = directory + "/" + name
+        if mkdir(path, 0o700) == 0 || errno == EEXIST { return path }
+        guard errno == ENOENT, (try? makeDirectories(directory)) != nil else { return nil }
+        return mkdir(path, 0o700) == 0 || errno == EEXIST ? path : nil
+    }
+
     private func makeDirectories(_ path: String) throws(CachewrapError) {
         var st = stat()
         if stat(path, &st) == 0 {

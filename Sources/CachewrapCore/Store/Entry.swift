@@ -41,9 +41,9 @@ public struct CachedResult: Sendable {
     public var durationMs: Int64
     /// The output frames, when small enough to live in one row; empty when `inBlobFile`.
     public var frames: [UInt8]
-    /// The output is too large for a row: it is the file `blobPath`, streamed on replay.
-    public var inBlobFile = false
+    /// The file holding an output too large for a row, streamed on replay; empty otherwise.
     var blobPath = ""
+    public var inBlobFile: Bool { !blobPath.isEmpty }
 }
 
 extension Store {
@@ -58,10 +58,7 @@ extension Store {
             var result = CachedResult(createdMs: stmt.int(0), expiresMs: stmt.int(1),
                                       exitCode: Int32(truncatingIfNeeded: stmt.int(2)),
                                       durationMs: stmt.int(3), frames: stmt.blob(4))
-            if stmt.isNull(4) {
-                result.inBlobFile = true
-                result.blobPath = blobPath(stmt.blob(5))
-            }
+            if stmt.isNull(4) { result.blobPath = blobPath(stmt.blob(5)) }
             return result
         }
     }
@@ -121,9 +118,8 @@ extension Store {
     func blobPath(_ hash: [UInt8]) -> String { location.directory + "/blobs/" + Hex.encode(hash) }
 
     private func makeBlobDirectory() throws(SQLiteDatabase.Failure) {
-        let dir = location.directory + "/blobs"
-        guard mkdir(dir, 0o700) == 0 || errno == EEXIST else {
-            throw SQLiteDatabase.Failure(code: SQLITE_IOERR, message: "cannot create \(dir): \(errnoText(errno))")
+        guard location.subdirectory("blobs") != nil else {
+            throw SQLiteDatabase.Failure(code: SQLITE_IOERR, message: "cannot create \(location.directory)/blobs: \(errnoText(errno))")
         }
     }
 

@@ -34,8 +34,7 @@ enum HotFile {
         } else {
             return
         }
-        let dir = directory(cache)
-        guard mkdir(dir, 0o700) == 0 || errno == EEXIST else { return }
+        guard let dir = CacheLocation(directory: cache).subdirectory("hot") else { return }
         let temp = dir + "/.\(cid).\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
@@ -56,9 +55,8 @@ enum HotFile {
         case 0:
             bytes.removeFirst(33)  // in place: a copy would touch another megabyte of fresh pages
             result.frames = bytes
-            guard Replay.isWellFormed(result.frames) else { return nil }
+            guard Transcript.isWellFormed(result.frames) else { return nil }
         case 1:
-            result.inBlobFile = true
             result.blobPath = cache + "/blobs/" + String(decoding: bytes[33...], as: UTF8.self)
             guard FileIO.isReadable(result.blobPath) else { return nil }
         default:

@@ -25,10 +25,9 @@ final class SQLiteDatabase {
 
     /// Opens (creating if needed) the database at `path` with a busy timeout, so concurrent
     /// cachewrap processes wait for each other instead of failing with "database is locked".
-    init(path: String, readOnly: Bool = false) throws(Failure) {
+    init(path: String) throws(Failure) {
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
-            | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

@@ -22,7 +22,7 @@ enum ListCommand {
     private static func row(_ cells: [String]) -> String {
         let widths = [16, 8, 14, 6, 9, 10, 5]
         return cells.enumerated().map { i, cell in
-            i < widths.count ? cell.padding(to: widths[i]) : cell
+            i < widths.count ? TextColumns.pad(cell, widths[i]) : cell
         }.joined(separator: "  ")
     }
 
@@ -34,11 +34,5 @@ enum ListCommand {
             "exit_code": .int(Int64(e.exitCode)), "stdout_bytes": .int(e.stdoutBytes),
             "stderr_bytes": .int(e.stderrBytes), "hits": .int(e.hits), "duration_ms": .int(e.durationMs),
         ])
-    }
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
