@@ -45,8 +45,14 @@ enum HotFile {
 
     /// The cached result in `cid`'s hot file; nil when there is none or it is unreadable.
     static func read(cache: String, cid: String) -> CachedResult? {
-        guard var bytes = FileIO.readFile(path(cache, cid), limit: inlineLimit + 64), bytes.count >= 33,
-              Array(bytes[0..<4]) == magic else { return nil }
+        guard let bytes = FileIO.readFile(path(cache, cid), limit: inlineLimit + 64) else { return nil }
+        return decode(bytes, cid: cid, cache: cache)
+    }
+
+    /// Parses a hot file's bytes; nil when they are not a well-formed hot file of `cid`.
+    static func decode(_ file: [UInt8], cid: String, cache: String) -> CachedResult? {
+        var bytes = file
+        guard bytes.count >= 33, Array(bytes[0..<4]) == magic else { return nil }
         var result = CachedResult(createdMs: bytes.littleEndian(Int64.self, at: 4),
                                   expiresMs: bytes.littleEndian(Int64.self, at: 12),
                                   exitCode: bytes.littleEndian(Int32.self, at: 28),
