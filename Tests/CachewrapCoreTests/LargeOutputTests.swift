@@ -27,16 +27,16 @@ import Testing
         let (file, stdout) = try Self.spill(in: cache.location.directory, frames: 30, size: 100_000)
         let info = StoreTests.info("bafkreibig")
         try store.save(info, transcript: Transcript(), spill: file)
-        let cached = try #require(try store.lookup("bafkreibig"))
-        #expect(cached.inBlobFile && cached.frames.isEmpty)
-        #expect(FileManager.default.fileExists(atPath: cached.blobPath))
+        let cached = try #require(try store.lookup("bafkreibig").found)
+        #expect((cached.blob != nil) && cached.frames.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: cached.blob!.path))
         let frames = try store.frames(cid: "bafkreibig")
         #expect(Transcript(frames: frames)?.stream(1) == stdout, "the blob holds every frame in order")
         #expect(try store.size().bytes == Int64(frames.count))
         let spills = try FileManager.default.contentsOfDirectory(atPath: cache.location.directory).filter { $0.hasPrefix("spill.") }
         #expect(spills.isEmpty, "the spill file became the blob")
         try store.remove(cids: ["bafkreibig"])
-        #expect(!FileManager.default.fileExists(atPath: cached.blobPath), "the blob goes with its last entry")
+        #expect(!FileManager.default.fileExists(atPath: cached.blob!.path), "the blob goes with its last entry")
     }
 
     @Test func frameStreamWriterHandlesFramesSplitAcrossPieces() throws {

@@ -89,17 +89,17 @@ import Testing
     }()
 
     @Test func envelopeRoundTrip() throws {
-        let bytes = Self.envelope.encode()
-        #expect(Array(bytes.prefix(5)) == Array("CWR1".utf8) + [1])
-        #expect(try RemoteEnvelope.decode(bytes).get() == Self.envelope)
+        let bytes = Self.envelope.encode(cid: "bafkreitest")
+        #expect(Array(bytes.prefix(5)) == Array("CWR1".utf8) + [2])
+        #expect(try RemoteEnvelope.decode(bytes, cid: "bafkreitest").get() == Self.envelope)
         let empty = RemoteEnvelope(exitCode: 0, createdMs: 0, expiresMs: 1, durationMs: 0, frames: [])
-        #expect(try RemoteEnvelope.decode(empty.encode()).get() == empty)
+        #expect(try RemoteEnvelope.decode(empty.encode(cid: "bafkreitest"), cid: "bafkreitest").get() == empty)
     }
 
     @Test func everyCorruptionIsDetected() {
-        let good = Self.envelope.encode()
+        let good = Self.envelope.encode(cid: "bafkreitest")
         func outcome(_ bytes: [UInt8]) -> RemoteEnvelope.Corruption? {
-            if case .failure(let c) = RemoteEnvelope.decode(bytes) { return c }
+            if case .failure(let c) = RemoteEnvelope.decode(bytes, cid: "bafkreitest") { return c }
             return nil
         }
         for i in good.indices {  // every single-byte flip is caught
@@ -111,14 +111,16 @@ import Testing
         #expect(outcome(good + [0]) == .lengthMismatch)
         #expect(outcome(Array(good.prefix(20))) == .tooShort)
         #expect(outcome(Array("hello world, not an envelope at all, no no no no no no no no no no".utf8)) == .badMagic)
-        var v2 = good
-        v2[4] = 2
-        #expect(outcome(v2) == .unsupportedVersion(2))
+        var v1 = good
+        v1[4] = 1
+        #expect(outcome(v1) == .unsupportedVersion(1), "version 1 digests were not bound to the CID")
         var hash = good
         hash[50] ^= 0x80
         #expect(outcome(hash) == .checksumMismatch)
         let badFrames = RemoteEnvelope(exitCode: 0, createdMs: 0, expiresMs: 1, durationMs: 0, frames: [7, 1, 0, 0, 0, 65])
-        #expect(outcome(badFrames.encode()) == .badFrames)
+        #expect(outcome(badFrames.encode(cid: "bafkreitest")) == .badFrames)
+        #expect(outcome(Self.envelope.encode(cid: "bafkreiother")) == .checksumMismatch,
+                "a value stored under another CID's key is refused")
     }
 
     @Test func respEncodesBinarySafeCommands() {
@@ -180,7 +182,7 @@ import Testing
         let temp = StoreTests.TempCache(), dir = temp.root
         defer { withExtendedLifetime(temp) {} }
         let outbox = Outbox(cacheDirectory: dir, maxPending: 2)
-        let env = Self.envelope.encode()
+        let env = Self.envelope.encode(cid: "bafkreitest")
         #expect(outbox.enqueue(key: "cw:v1:t:a:one", envelope: env, expiresMs: 42) == .queued)
         #expect(outbox.enqueue(key: "cw:v1:t:a:one", envelope: env, expiresMs: 43) == .queued)
         #expect(outbox.pendingCount() == 1, "same key replaces")

@@ -54,13 +54,13 @@ import Testing
         t.append(stream: 1, [0, 0, 0xff])
         let info = Self.info("bafkreiaaa", created: 5_000, expires: 65_000, exit: 3, transcript: t)
         try store.save(info, transcript: t)
-        let hit = try #require(try store.lookup("bafkreiaaa"))
+        let hit = try #require(try store.lookup("bafkreiaaa").found)
         #expect(hit.frames == t.bytes)
         #expect(hit.exitCode == 3)
         #expect(hit.createdMs == 5_000)
         #expect(hit.expiresMs == 65_000)
         #expect(hit.durationMs == 42)
-        #expect(try store.lookup("bafkreizzz") == nil)
+        #expect(try store.lookup("bafkreizzz").found == nil)
 
         let listed = try store.list()
         #expect(listed.count == 1)
@@ -74,7 +74,7 @@ import Testing
         let cache = TempCache()
         let store = try cache.open()
         try store.save(Self.info("bafkreiempty", exit: -1), transcript: Transcript())
-        let hit = try #require(try store.lookup("bafkreiempty"))
+        let hit = try #require(try store.lookup("bafkreiempty").found)
         #expect(hit.frames.isEmpty)
         #expect(hit.exitCode == -1)
         #expect(try store.size().entries == 1)
@@ -95,7 +95,7 @@ import Testing
         try store.save(Self.info("bafkreirep", exit: 0), transcript: Self.transcript("old"))
         HitLog.append(directory: store.location.directory, cid: "bafkreirep", tool: "gh", durationMs: 1, stale: false)
         try store.save(Self.info("bafkreirep", created: 2_000, expires: 9_000, exit: 1), transcript: Self.transcript("new"))
-        let hit = try #require(try store.lookup("bafkreirep"))
+        let hit = try #require(try store.lookup("bafkreirep").found)
         #expect(hit.frames == Self.transcript("new").bytes)
         #expect(hit.exitCode == 1)
         #expect(hit.expiresMs == 9_000)
@@ -116,7 +116,7 @@ import Testing
         #expect(try store.size().bytes == Int64(same.bytes.count + Self.transcript("other").bytes.count))
         // Removing one sharer keeps the output for the other.
         #expect(try store.remove(cids: ["bafkreione"]) == 1)
-        #expect(try store.lookup("bafkreitwo")?.frames == same.bytes)
+        #expect(try store.lookup("bafkreitwo").found?.frames == same.bytes)
         #expect(try store.db.scalar("SELECT COUNT(*) FROM outputs") == 2)
         #expect(try store.remove(cids: ["bafkreitwo"]) == 1)
         #expect(try store.db.scalar("SELECT COUNT(*) FROM outputs") == 1)
@@ -291,7 +291,7 @@ import Testing
         #expect(gh[.hits] == 4)
         #expect(gh[.retries] == 2)
         #expect(gh[.misses] == 1)
-        #expect(try reopened.lookup("bafkreikeep")?.frames == Self.transcript("kept").bytes)
+        #expect(try reopened.lookup("bafkreikeep").found?.frames == Self.transcript("kept").bytes)
     }
 
     /// Each cachewrap process is one short connection that leaves the WAL behind. The WAL must
@@ -312,7 +312,7 @@ import Testing
         #expect(largest <= (Int64(Store.walPages) + 16) * pageWithHeader + 32, "WAL reached \(largest) bytes")
         let store = try cache.open()
         for i in [0, 150, 299] {
-            #expect(try store.lookup("bafkreiwal\(i)")?.frames == Self.transcript("answer \(i)\n").bytes)
+            #expect(try store.lookup("bafkreiwal\(i)").found?.frames == Self.transcript("answer \(i)\n").bytes)
         }
     }
 
@@ -331,7 +331,7 @@ import Testing
             #expect([UInt8](kept) == garbage)
         }
         try store.save(Self.info("bafkreifresh"), transcript: Self.transcript("works"))
-        #expect(try store.lookup("bafkreifresh")?.frames == Self.transcript("works").bytes)
+        #expect(try store.lookup("bafkreifresh").found?.frames == Self.transcript("works").bytes)
         #expect(Self.mode(cache.location.databasePath) == 0o600)
     }
 

@@ -64,18 +64,18 @@ import Testing
         let machineA = Self.remote(server.tcpURL, dir: a.root), machineB = Self.remote(server.unixURL, dir: b.root)
         let result = Self.result(Self.bytes("PR #1\r\n\u{0}") + [0xff])
         #expect(machineB.get("bafkreiaaa").isMiss)
-        #expect(machineA.put("bafkreiaaa", envelope: RemoteEnvelope(result).encode(), ttlMs: 60_000) == .stored)
+        #expect(machineA.put("bafkreiaaa", envelope: RemoteEnvelope(result).encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .stored)
         let other = RemoteEnvelope(Self.result(Self.bytes("other")))
-        #expect(machineB.put("bafkreiaaa", envelope: other.encode(), ttlMs: 60_000) == .exists, "NX: first writer wins")
+        #expect(machineB.put("bafkreiaaa", envelope: other.encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .exists, "NX: first writer wins")
         guard case .hit(let got, let pttl) = machineB.get("bafkreiaaa") else { Issue.record("B must hit"); return }
         #expect(got.frames == result.frames && got.exitCode == 0 && got.durationMs == 321 && got.createdMs == result.createdMs)
         #expect(pttl > 50_000 && pttl <= 60_000 && abs(got.expiresMs - (Clock.nowMs() + pttl)) < 1000)
         #expect(try server.admin(["PTTL", "cw:v1:t:test:bafkreiaaa"]) != .integer(-1), "written with PX")
-        #expect(machineA.put("bafkreibbb", envelope: RemoteEnvelope(result).encode(), ttlMs: 30) == .stored)
+        #expect(machineA.put("bafkreibbb", envelope: RemoteEnvelope(result).encode(cid: "bafkreibbb"), ttlMs: 30) == .stored)
         usleep(100_000)
         #expect(machineB.get("bafkreibbb").isMiss, "the server expired it")
         let big = Self.result([UInt8](repeating: 0x0a, count: 1 << 20))
-        #expect(machineA.put("bafkreiccc", envelope: RemoteEnvelope(big).encode(), ttlMs: 60_000) == .stored)
+        #expect(machineA.put("bafkreiccc", envelope: RemoteEnvelope(big).encode(cid: "bafkreiccc"), ttlMs: 60_000) == .stored)
         guard case .hit(let gotBig, _) = machineB.get("bafkreiccc") else { Issue.record("1 MiB hit"); return }
         #expect(gotBig.frames == big.frames)
         #expect(machineA.connectAttempts == 1 && machineB.connectAttempts == 1, "one connection each, reused")
@@ -85,7 +85,7 @@ import Testing
         let server = try RedisServer(), sb = try TestSandbox()
         var db3 = server.unixURL
         db3.database = 3
-        #expect(Self.remote(db3, dir: sb.root).put("c", envelope: RemoteEnvelope(Self.result([1])).encode(), ttlMs: 60_000) == .stored)
+        #expect(Self.remote(db3, dir: sb.root).put("c", envelope: RemoteEnvelope(Self.result([1])).encode(cid: "c"), ttlMs: 60_000) == .stored)
         #expect(try server.admin(["EXISTS", "cw:v1:t:test:c"]) == .integer(0), "not in db 0")
         #expect(Self.remote(db3, dir: sb.root).get("c").isHit)
         #expect(Self.remote(server.unixURL, dir: sb.root).get("c").isMiss)
@@ -99,9 +99,9 @@ import Testing
         ciURL.user = "ci"
         devURL.user = "dev"
         let ci = Self.remote(ciURL, dir: sb.root, password: "pw"), dev = Self.remote(devURL, dir: sb.root, password: "devpw")
-        #expect(ci.put("x", envelope: RemoteEnvelope(Self.result([7])).encode(), ttlMs: 60_000) == .stored)
+        #expect(ci.put("x", envelope: RemoteEnvelope(Self.result([7])).encode(cid: "x"), ttlMs: 60_000) == .stored)
         #expect(dev.get("x").isHit && ci.get("x").isHit)
-        guard case .refused(let why) = dev.put("y", envelope: RemoteEnvelope(Self.result([8])).encode(), ttlMs: 60_000) else {
+        guard case .refused(let why) = dev.put("y", envelope: RemoteEnvelope(Self.result([8])).encode(cid: "y"), ttlMs: 60_000) else {
             Issue.record("a read-only user's write must be refused"); return
         }
         #expect(why.hasPrefix("NOPERM"), "\(why)")
@@ -188,10 +188,14 @@ import Testing
     @Test func corruptValuesAreNeverReplayed() throws {
         let server = try RedisServer(), sb = try TestSandbox()
         let remote = Self.remote(server.unixURL, dir: sb.root)
-        let good = RemoteEnvelope(Self.result(Self.bytes("fine"))).encode()
+        let good = RemoteEnvelope(Self.result(Self.bytes("fine"))).encode(cid: "fine")
+        try server.admin([Self.bytes("SET"), Self.bytes("cw:v1:t:test:fine"), good])
+        guard case .hit = remote.get("fine") else { Issue.record("a good value under its own CID is a hit"); return }
         var flipped = good
         flipped[45] ^= 0x20
-        for (cid, value) in [("garbage", Self.bytes("not an envelope")), ("cut", Array(good.dropLast(3))), ("flip", flipped)] {
+        // "swapped": a good value copied under another CID's key; its digest is bound to "fine".
+        for (cid, value) in [("garbage", Self.bytes("not an envelope")), ("cut", Array(good.dropLast(3))), ("flip", flipped),
+                             ("swapped", good)] {
             try server.admin([Self.bytes("SET"), Self.bytes("cw:v1:t:test:" + cid), value])
             guard case .corrupt = remote.get(cid) else { Issue.record("\(cid) must be corrupt"); continue }
         }
@@ -203,7 +207,7 @@ import Testing
     @Test func readOnlyNeverWritesAndOffNeverConnects() throws {
         let server = try RedisServer(), sb = try TestSandbox()
         let ro = Self.remote(server.unixURL, dir: sb.root, mode: .ro)
-        #expect(ro.put("x", envelope: RemoteEnvelope(Self.result([1])).encode(), ttlMs: 60_000) == .skipped("remote mode is ro"))
+        #expect(ro.put("x", envelope: RemoteEnvelope(Self.result([1])).encode(cid: "x"), ttlMs: 60_000) == .skipped("remote mode is ro"))
         #expect(ro.enqueue("x", result: Self.result([1])) == nil && ro.get("x").isMiss)
         let off = Self.remote(server.unixURL, dir: sb.root, mode: .off)
         #expect(!off.get("x").isMiss && off.put("x", envelope: [], ttlMs: 1000) == .skipped("remote mode is off"))

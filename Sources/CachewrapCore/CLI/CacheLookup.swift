@@ -8,33 +8,57 @@ struct CacheLookup {
     enum Found {
         case fresh(CachedResult)
         case expired(CachedResult)
+        /// There, but it failed its checks: never replayed; dropped and counted by the caller.
+        case damaged(AnswerCheck.Damage)
         case missing
     }
 
     /// The hot file alone (no database). Every entry saved has one, removed with it, so this is
     /// the whole lookup: an entry whose hot file could not be written is only a lost hit.
     func findHot(cache: String) -> Found {
-        guard let cached = HotFile.read(cache: cache, cid: key.cid) else { return .missing }
-        return classify(cached)
+        switch HotFile.read(cache: cache, cid: key.cid) {
+        case .missing: return .missing
+        case .damaged(let damage): return .damaged(damage)
+        case .found(let cached): return classify(cached)
+        }
     }
 
     private func classify(_ cached: CachedResult) -> Found {
         let now = Clock.nowMs()
-        let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
+        let fresh = requestedTTL.map { now - cached.createdMs < Self.milliseconds($0) } ?? (now < cached.expiresMs)
         return fresh ? .fresh(cached) : .expired(cached)
     }
 
+    /// A user's TTL in milliseconds, saturating: `--ttl` is range-checked, but no number may trap.
+    static func milliseconds(_ seconds: Int64) -> Int64 {
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? (seconds < 0 ? .min : .max) : ms
+    }
+
     /// Writes the recorded output, then logs the hit (an append, not a database write: see
-    /// `HitLog`).
-    func replay(_ cached: CachedResult, cache: String, note: String? = nil) -> Int32 {
+    /// `HitLog`). nil when the answer failed its checks before a byte was written: the caller
+    /// then runs the tool. A failed write to the user ends the call (see `WriteFailure`).
+    func replay(_ cached: CachedResult, cache: String, note: String? = nil) -> Int32? {
         if let note {
             Console.notice("\(note) from \(Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)) ago")
         }
-        Replay.write(cached)
+        let outcome = Replay.write(cached)
+        if case .damaged(let damage) = outcome {
+            dropDamaged(damage, cache: cache)
+            return nil
+        }
         if HitLog.append(directory: cache, cid: key.cid, tool: tool, durationMs: cached.durationMs, stale: note != nil) {
             // Rare (once per ~10,000 hits), and after the answer is out: fold the log now.
             try? Store().foldHitLog()
         }
+        if case .failed(let failure) = outcome { return failure.end() }
         return cached.exitCode
+    }
+
+    /// A damaged answer: one warning, and its hot file goes at once so no other call reads it;
+    /// the miss that follows drops its row and counts it (`CachedRun.execute`).
+    func dropDamaged(_ damage: AnswerCheck.Damage, cache: String) {
+        Console.warn("the cached answer of this \(tool) call is damaged (\(damage.message)): dropped it, running \(tool)")
+        HotFile.remove(cache: cache, cid: key.cid)
     }
 }

@@ -17,6 +17,15 @@ struct CachedRun {
         }
         return Int(clamping: bytes)
     }
+    /// How many bytes of stdin are read to key a call (default 64 MiB, `CACHEWRAP_MAX_STDIN`).
+    static func maxStdinBytes() -> Int {
+        guard let text = Environment.get("CACHEWRAP_MAX_STDIN"), !text.isEmpty else { return 64 << 20 }
+        guard let bytes = ByteSize.parse(text) else {
+            Console.warn("CACHEWRAP_MAX_STDIN: \(CachewrapError.badSize(text).message); using 64M")
+            return 64 << 20
+        }
+        return Int(clamping: bytes)
+    }
     /// How long identical calls wait for the one running the tool before running it themselves.
     static let flightWaitMs: Int64 = 300_000
     /// How long after expiry an entry may still answer when the tool fails (DESIGN.md section 7).
@@ -24,9 +33,15 @@ struct CachedRun {
 
     func run() -> Int32 {
         let options = request.options
-        let stdinData = request.readStdin(decision)
+        // `--no-cache` never touches stdin: the tool reads ours, whatever it is.
+        let stdin = options.noCache ? StdinSource.none : request.readStdin(decision)
+        if let why = stdin.uncachedReason {
+            Console.notice("\(why): running \(policy.tool) uncached")
+            return runUncached(stdin: stdin.toolStdin)
+        }
+        let toolStdin: ToolStdin = options.noCache ? .inherited : stdin.toolStdin
         let terminal = TerminalShape.ofStdout()
-        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal)
+        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes, terminal: terminal)
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
         let location = CacheLocation.fromEnvironment()
@@ -34,24 +49,33 @@ struct CachedRun {
         // The hit path: the entry's hot file, no database. Every stored entry has one, so the
         // hot file alone also answers "expired" and "missing".
         var expired: CachedResult?
+        var damaged = false
         if !options.refresh, !options.noCache {
             switch lookup.findHot(cache: cache) {
             case .fresh(let cached):
-                return replayFresh(cached, lookup: lookup, cache: cache, stdinData: stdinData, terminal: terminal)
+                if let status = replayFresh(cached, lookup: lookup, cache: cache, keyedStdin: stdin.keyedBytes != nil,
+                                            terminal: terminal) { return status }
+                damaged = true
             case .expired(let cached):
-                if options.offline { return lookup.replay(cached, cache: cache, note: "--offline: replaying an expired result") }
+                if options.offline, let status = lookup.replay(cached, cache: cache, note: "--offline: replaying an expired result") {
+                    return status
+                }
                 expired = cached
+            case .damaged(let damage):
+                lookup.dropDamaged(damage, cache: cache)
+                damaged = true
             case .missing:
                 break
             }
         }
-        if options.offline {
-            Console.error(CachewrapError.offlineMiss(policy.tool).message)
-            return CachewrapError.offlineMiss(policy.tool).exitCode
-        }
         // A miss opens the database only once the tool has started (see `LazyStore`), unless
         // the team cache must be asked first: its answer is stored locally before it is shown.
         let store = LazyStore(location: location, tool: policy.tool)
+        if options.offline {
+            if damaged { record(store.get(), dropping: key.cid, [.damaged: 1]) }
+            Console.error(CachewrapError.offlineMiss(policy.tool).message)
+            return CachewrapError.offlineMiss(policy.tool).exitCode
+        }
         var flight: FlightLock?
         if !options.noCache {
             flight = FlightLock.tryAcquire(directory: cache, cid: key.cid)
@@ -63,8 +87,9 @@ struct CachedRun {
             }
             // Checked again under the lock: a run that finished between our lookup and the lock
             // has already stored the answer.
-            if !options.refresh, case .fresh(let cached) = lookup.findHot(cache: cache) {
-                return lookup.replay(cached, cache: cache)
+            if !options.refresh, case .fresh(let cached) = lookup.findHot(cache: cache),
+               let status = lookup.replay(cached, cache: cache) {
+                return status
             }
             // Team cache (L2), only after a local miss: see RemoteTier.swift.
             if !options.refresh, !BackgroundRefresh.isBackground,
@@ -74,17 +99,17 @@ struct CachedRun {
             }
         }
         return withExtendedLifetime(flight) {
-            execute(key: key, store: store, stdinData: stdinData, terminal: terminal, expired: expired,
-                    requestedTTL: lookup.requestedTTL)
+            execute(key: key, store: store, stdin: toolStdin, terminal: terminal, expired: expired,
+                    damaged: damaged, requestedTTL: lookup.requestedTTL)
         }
     }
 
     /// Replays a fresh entry, starting a background refresh first when it is older than the
-    /// stale-while-revalidate age (`--stale` or the config).
-    private func replayFresh(_ cached: CachedResult, lookup: CacheLookup, cache: String, stdinData: [UInt8]?,
-                             terminal: TerminalShape) -> Int32 {
+    /// stale-while-revalidate age (`--stale` or the config). nil: it was damaged, run the tool.
+    private func replayFresh(_ cached: CachedResult, lookup: CacheLookup, cache: String, keyedStdin: Bool,
+                             terminal: TerminalShape) -> Int32? {
         let age = (Clock.nowMs() - cached.createdMs) / 1000
-        if let stale = request.options.staleSeconds ?? decision.staleSeconds, age >= stale, stdinData == nil {
+        if let stale = request.options.staleSeconds ?? decision.staleSeconds, age >= stale, !keyedStdin {
             BackgroundRefresh.start(request, terminal: terminal)
         }
         return lookup.replay(cached, cache: cache)
@@ -92,8 +117,8 @@ struct CachedRun {
 
     /// Runs the tool with retries and settles the outcome: store it, answer with the stale
     /// entry, or pass the failure through unchanged.
-    private func execute(key: InvocationKey, store lazyStore: LazyStore, stdinData: [UInt8]?, terminal: TerminalShape,
-                         expired: CachedResult?, requestedTTL: Int64?) -> Int32 {
+    private func execute(key: InvocationKey, store lazyStore: LazyStore, stdin: ToolStdin, terminal: TerminalShape,
+                         expired: CachedResult?, damaged: Bool, requestedTTL: Int64?) -> Int32 {
         let options = request.options
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         let window = options.staleIfErrorSeconds ?? (decision.ttlClass == .prompt ? 0 : CachedRun.defaultStaleIfErrorSeconds)
@@ -101,7 +126,7 @@ struct CachedRun {
         let recordLimit = CachedRun.maxEntryBytes()
         let loop = AttemptLoop(policy: policy, retries: options.retries ?? CachedRun.environmentRetries() ?? decision.retries,
                                backoff: .fromEnvironment(), staleFallback: fallback != nil, holdOutput: true) { holdBack in
-            ChildProcess(path: toolPath, arguments: request.commandLine, stdinData: stdinData, terminal: terminal,
+            ChildProcess(path: toolPath, arguments: request.commandLine, stdin: stdin, terminal: terminal,
                          recordLimit: recordLimit, holdBack: holdBack,
                          spillDirectory: lazyStore.location.directory, whileStarting: { _ = lazyStore.get() })
         }
@@ -115,6 +140,10 @@ struct CachedRun {
         let outcome = result.outcome
         let store = lazyStore.get()
         var counting: [Counter: Int64] = [.callsMade: Int64(result.retriesMade + 1), .retries: Int64(result.retriesMade)]
+        if damaged {
+            record(store, dropping: key.cid, [:])
+            counting[.damaged] = 1
+        }
         if !options.noCache && !BackgroundRefresh.isBackground { counting[.misses] = 1 }
         if expired != nil { counting[.expirations] = 1 }
         let succeeded = result.verdict == .success && outcome.interruptedBy == nil
@@ -125,10 +154,20 @@ struct CachedRun {
             Console.warn("\(policy.tool) failed (\(policy.transientReason(outcome))); replaying the result cached \(age) ago")
             counting[.staleServed] = 1
             record(store, counting)
-            Replay.write(fallback)
-            return fallback.exitCode
+            switch Replay.write(fallback) {
+            case .delivered: return fallback.exitCode
+            case .failed(let failure): return failure.end()
+            case .damaged(let damage):
+                Console.warn("the expired answer is damaged too (\(damage.message)); passing the failure through")
+            }
         }
-        if !outcome.shown { Replay.write(outcome.transcript.bytes) }
+        var failure = outcome.writeFailure
+        if !outcome.shown, failure == nil, case .failed(let late) = Replay.write(outcome.transcript.bytes) { failure = late }
+        if let failure {
+            record(store, counting)
+            if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
+            return failure.end()
+        }
         if let store, succeeded, !options.noCache, !outcome.overflowed {
             do {
                 let now = Clock.nowMs()
@@ -150,6 +189,12 @@ struct CachedRun {
 
     func record(_ store: Store?, _ counting: [Counter: Int64]) {
         do { try store?.count(tool: policy.tool, counting) } catch { Console.warn("could not update counters: \(error.message)") }
+    }
+
+    /// Drops a damaged entry's row (its hot file went when the damage was found), then counts.
+    private func record(_ store: Store?, dropping cid: String, _ counting: [Counter: Int64]) {
+        _ = try? store?.remove(cids: [cid])
+        record(store, counting)
     }
 
     /// The row for this call: a run of ours, or a result the team cache sent.

@@ -15,6 +15,10 @@ public enum CachewrapError: Error, Equatable {
     case noEntry(String)
     case ambiguousPrefix(String, Int)
     case storeUnavailable(String)
+    /// The cache dir (or something in it) may have been written by someone else: unused.
+    case untrustedCache(String)
+    /// A stored answer failed its checks (cid, why): never shown.
+    case damagedEntry(String, String)
     /// config.toml has errors (each already printed as PATH:LINE: message); only management
     /// commands fail on it, the wrap path warns and uses the defaults.
     case badConfig(path: String, errors: Int)
@@ -39,6 +43,8 @@ public enum CachewrapError: Error, Equatable {
         case .noEntry(let p): "no cache entry matches '\(p)'"
         case .ambiguousPrefix(let p, let n): "'\(p)' matches \(n) entries: give more of the CID"
         case .storeUnavailable(let why): "cache store unavailable: \(why)"
+        case .untrustedCache(let why): "not using the cache: \(why)"
+        case .damagedEntry(let cid, let why): "entry \(cid) is damaged (\(why)); 'cachewrap rm \(cid)' drops it"
         case .badConfig(let path, let n): "\(path): \(n) \(n == 1 ? "error" : "errors"); until fixed, wrapped tools run with the built-in defaults"
         case .unsupportedShell(let s):
             (s.isEmpty ? "init needs a shell" : "init: unsupported shell '\(s)'") + ": use bash, zsh or fish (e.g. eval \"$(cachewrap init bash)\")"
@@ -54,7 +60,8 @@ public enum CachewrapError: Error, Equatable {
         case .notExecutable, .spawnFailed: 126
         case .offlineMiss: 69
         case .noEntry, .ambiguousPrefix: 1
-        case .storeUnavailable: 74
+        case .storeUnavailable, .damagedEntry: 74
+        case .untrustedCache: 77
         case .badConfig: 78
         case .cannotMakeShims: 73
         }

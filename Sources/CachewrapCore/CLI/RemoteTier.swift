@@ -64,8 +64,9 @@ extension CachedRun {
             Console.warn("could not store the team cache's result: \(error.message)")
             do { try store.count(tool: policy.tool, [.remoteHits: 1]) } catch {}
         }
-        // Counted as a normal hit too (HitLog), like any replay.
-        return lookup.replay(result, cache: cache)
+        // Counted as a normal hit too (HitLog), like any replay. Its frames are in memory and
+        // were verified on arrival, so this replay cannot find them damaged.
+        return lookup.replay(result, cache: cache) ?? result.exitCode
     }
 
     /// After a successful save (mode rw): queues the result in the outbox (a local file, no

@@ -29,6 +29,12 @@ struct WrapCommand {
             recordPassthrough(tool: policy.tool, invalidating: decision.invalidates)
             return handOver(path)
         }
+        // Before any byte is read from or written to the cache: whoever can write there could
+        // plant an answer, so an unsafe cache dir means running the tool as if we were not here.
+        if let why = CacheTrust.problem(cache: CacheLocation.fromEnvironment().directory) {
+            Console.warn("\(CachewrapError.untrustedCache(why).message); running \(policy.tool) without it")
+            return handOver(path)
+        }
         return CachedRun(request: request, toolPath: path, policy: policy, decision: decision).run()
     }
 
@@ -40,7 +46,7 @@ struct WrapCommand {
         let retries = request.options.retries ?? CachedRun.environmentRetries() ?? decision.retries
         let loop = AttemptLoop(policy: policy, retries: retries, backoff: .fromEnvironment(), staleFallback: false,
                                holdOutput: false) { _ in
-            ChildProcess(path: path, arguments: request.commandLine, stdinData: nil, terminal: .ofStdout(),
+            ChildProcess(path: path, arguments: request.commandLine, stdin: .guarded, terminal: .ofStdout(),
                          recordLimit: AttemptLoop.holdBackBytes)
         }
         do {

@@ -19,8 +19,8 @@ extension WrapRequest {
                    terminal: terminal).build()
     }
 
-    /// Reads stdin when the policy keys on it and it carries data; a terminal is never read.
-    func readStdin(_ decision: Decision) -> [UInt8]? {
-        decision.keysStdin && FileIO.carriesData(0) ? FileIO.readToEnd(0) : nil
+    /// Reads stdin when the policy keys on it (see `StdinSource`); a terminal is never read.
+    func readStdin(_ decision: Decision) -> StdinSource {
+        decision.keysStdin ? StdinSource.read(limit: CachedRun.maxStdinBytes()) : .none
     }
 }

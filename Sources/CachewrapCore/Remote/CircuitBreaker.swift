@@ -162,12 +162,7 @@ public final class CircuitBreaker {
 
     private func write(_ state: BreakerState) {
         mkdir(directory, 0o700)
-        let temp = path + ".tmp-\(getpid())"
-        let fd = open(temp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }  // fail open: without the file the breaker is merely closed
-        let ok = FileIO.writeAll(fd, state.text)
-        close(fd)
-        if !ok || rename(temp, path) != 0 { unlink(temp) }
+        AtomicFile.write(Array(state.text.utf8), to: path)  // fail open: without it the breaker is merely closed
     }
 }
 

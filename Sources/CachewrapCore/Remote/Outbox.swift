@@ -44,14 +44,8 @@ public struct Outbox: Sendable {
         bytes.append(contentsOf: keyBytes)
         bytes.append(contentsOf: envelope)
         let name = Hex.encode(SHA256.hash(keyBytes).prefix(20))
-        let temp = "\(directory)/.tmp-\(getpid())-\(Deadline.nowNs())"
-        let fd = open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return .failed("\(temp): \(errnoText(errno))") }
-        let written = FileIO.writeAll(fd, bytes)
-        close(fd)
-        guard written, rename(temp, "\(directory)/\(name)") == 0 else {
-            unlink(temp)
-            return .failed("\(directory): cannot write a pending write")
+        guard AtomicFile.write(bytes, to: "\(directory)/\(name)") else {
+            return .failed("\(directory): cannot write a pending write: \(errnoText(errno))")
         }
         return .queued
     }

@@ -81,11 +81,11 @@ extension Outbox {
 extension RemoteCache {
     /// Write-behind for the run path: queues `result` under `cid` in this cache dir's outbox
     /// (a local file, no network). nil when this remote does not write (mode `ro` or `off`), the
-    /// result has already expired, or its output is inBlobFile (too large to hold in memory, so too
+    /// result has already expired, or its output is in a blob file (too large to hold in memory, so too
     /// large for one SET); the wiring then starts the flusher if it queued.
     public func enqueue(_ cid: String, result: CachedResult) -> Outbox.Enqueued? {
-        guard settings.mode == .rw, !result.inBlobFile, result.expiresMs > Clock.nowMs() else { return nil }
+        guard settings.mode == .rw, result.blob == nil, result.expiresMs > Clock.nowMs() else { return nil }
         return Outbox(cacheDirectory: cacheDirectory)
-            .enqueue(key: settings.key(for: cid), envelope: RemoteEnvelope(result).encode(), expiresMs: result.expiresMs)
+            .enqueue(key: settings.key(for: cid), envelope: RemoteEnvelope(result).encode(cid: cid), expiresMs: result.expiresMs)
     }
 }

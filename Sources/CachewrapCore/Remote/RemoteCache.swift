@@ -72,7 +72,7 @@ public final class RemoteCache {
             return .miss
         case .bulk(let value?):
             breaker.recordSuccess(ticket)
-            return found(value, pttl: replies[1])
+            return found(value, cid: cid, pttl: replies[1])
         case .error(let text) where text.hasPrefix("WRONGTYPE"):
             breaker.recordSuccess(ticket)
             return .corrupt(text)  // something else lives under our key
@@ -85,16 +85,16 @@ public final class RemoteCache {
     }
 
     /// Verifies a fetched value and works out how long it lives here.
-    private func found(_ value: [UInt8], pttl: RESPValue) -> RemoteLookup {
+    private func found(_ value: [UInt8], cid: String, pttl: RESPValue) -> RemoteLookup {
         let envelope: RemoteEnvelope
-        switch RemoteEnvelope.decode(value) {
+        switch RemoteEnvelope.decode(value, cid: cid) {
         case .failure(let corruption): return .corrupt(corruption.message)
         case .success(let e): envelope = e
         }
         var result = envelope.cachedResult
         let now = Clock.nowMs()
         switch pttl {
-        case .integer(let ms) where ms > 0: result.expiresMs = now + ms
+        case .integer(let ms) where ms > 0: result.expiresMs = min(now, Int64.max - ms) + ms  // the server's number: never trap
         case .integer(-2): return .miss  // expired between GET and PTTL
         case .integer(-1): break  // written without a TTL: trust the envelope
         case .error(let text): breaker.noteRefusal(text)  // e.g. an ACL without +pttl: the envelope still says

@@ -2,8 +2,10 @@
 ///
 /// Layout, integers little-endian like the transcript frames:
 /// `"CWR1"` · version (1 byte) · exit code (Int32) · created ms · expires ms · duration ms
-/// (Int64 each) · frames length (UInt64) · frames · SHA-256 of everything before it (32 bytes).
+/// (Int64 each) · frames length (UInt64) · frames · SHA-256 of the CID, a NUL and everything
+/// before it (32 bytes).
 ///
+/// Version 2 binds the digest to the CID, so a value copied under another key is refused too.
 /// The digest catches truncation and bit rot (and a value someone wrote by hand with redis-cli):
 /// such a value is `corrupt`, counted and never replayed, because replaying garbage as a tool's
 /// output would break principle 4 (exact replay). It is an integrity check, not a signature:
@@ -33,13 +35,13 @@ public struct RemoteEnvelope: Sendable, Equatable {
     }
 
     public static let magic: [UInt8] = Array("CWR1".utf8)
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     /// Bytes before the frames: magic 4, version 1, exit code 4, three timestamps 24, length 8.
     static let headerSize = 41
     static let digestSize = 32
 
     /// The bytes to SET.
-    public func encode() -> [UInt8] {
+    public func encode(cid: String) -> [UInt8] {
         var out = Self.magic
         out.reserveCapacity(Self.headerSize + frames.count + Self.digestSize)
         out.append(Self.version)
@@ -49,7 +51,7 @@ public struct RemoteEnvelope: Sendable, Equatable {
         out.appendLittleEndian(UInt64(bitPattern: durationMs))
         out.appendLittleEndian(UInt64(frames.count))
         out.append(contentsOf: frames)
-        out.append(contentsOf: SHA256.hash(out))
+        out.append(contentsOf: out.withUnsafeBytes { Self.digest(cid: cid, $0) })
         return out
     }
 
@@ -73,7 +75,7 @@ public struct RemoteEnvelope: Sendable, Equatable {
 
     /// Checks magic, version, length, digest and frame structure, in that order, and only then
     /// returns the envelope.
-    public static func decode(_ bytes: [UInt8]) -> Result<RemoteEnvelope, Corruption> {
+    public static func decode(_ bytes: [UInt8], cid: String) -> Result<RemoteEnvelope, Corruption> {
         guard bytes.count >= headerSize + digestSize else {
             return .failure(bytes.count >= 4 && Array(bytes[0..<4]) != magic ? .badMagic : .tooShort)
         }
@@ -82,11 +84,7 @@ public struct RemoteEnvelope: Sendable, Equatable {
         let framesCount = bytes.littleEndian(UInt64.self, at: 33)
         guard framesCount == UInt64(bytes.count - headerSize - digestSize) else { return .failure(.lengthMismatch) }
         let digestAt = bytes.count - digestSize
-        let digest = bytes.withUnsafeBytes { raw in
-            var hasher = SHA256()
-            hasher.update(UnsafeRawBufferPointer(rebasing: raw[0..<digestAt]))
-            return hasher.finalize()
-        }
+        let digest = bytes.withUnsafeBytes { Self.digest(cid: cid, UnsafeRawBufferPointer(rebasing: $0[0..<digestAt])) }
         guard bytes[digestAt...].elementsEqual(digest) else { return .failure(.checksumMismatch) }
         let frames = Array(bytes[headerSize..<digestAt])
         var wellFormed = true
@@ -100,6 +98,16 @@ public struct RemoteEnvelope: Sendable, Equatable {
             expiresMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 17)),
             durationMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 25)),
             frames: frames))
+    }
+}
+
+extension RemoteEnvelope {
+    /// SHA-256 over the CID, a NUL, then the envelope's bytes before the digest.
+    static func digest(cid: String, _ body: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(Array(cid.utf8) + [0])
+        hasher.update(body)
+        return hasher.finalize()
     }
 }
 

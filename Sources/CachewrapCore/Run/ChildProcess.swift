@@ -16,6 +16,8 @@ public struct RunOutcome: Sendable {
     public var interruptedBy: Int32? = nil
     /// The whole recording when it outgrew memory; `transcript` then holds only its head.
     var spill: SpillFile? = nil
+    /// A write of the live output to the user failed: the answer did not reach them whole.
+    var writeFailure: WriteFailure? = nil
 
     /// Bytes the tool wrote on stdout and stderr, whether recorded in memory or spilled.
     var stdoutCount: Int { spill?.stdoutCount ?? transcript.stdoutCount }
@@ -57,9 +59,8 @@ public struct RunOutcome: Sendable {
 struct ChildProcess {
     let path: String
     let arguments: [Argument]
-    /// Bytes to feed on the tool's stdin; nil lets the tool inherit ours on a pipe run, and gives
-    /// it /dev/null on a terminal run (a cacheable command must not read the user's keyboard).
-    let stdinData: [UInt8]?
+    /// What the tool reads (see `ToolStdin`).
+    let stdin: ToolStdin
     /// The shape of our stdout, as the key recorded it: a terminal means a terminal run.
     let terminal: TerminalShape
     /// Stop recording (but keep streaming) past this many bytes.
@@ -84,7 +85,7 @@ struct ChildProcess {
         let input: (read: Int32, write: Int32)?
         do {
             err = try makePipe()
-            input = stdinData == nil ? nil : try makePipe()
+            input = stdin.feed == nil ? nil : try makePipe()
         } catch {
             out.closeBoth()
             throw error
@@ -95,7 +96,7 @@ struct ChildProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let input {
             posix_spawn_file_actions_adddup2(&actions, input.read, 0)
-        } else if terminal.isTerminal {
+        } else if terminal.isTerminal && stdin == .guarded {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         if out.write >= 0 { posix_spawn_file_actions_adddup2(&actions, out.write, 1) }
@@ -134,7 +135,7 @@ struct ChildProcess {
         SignalForwarding.begin(child: pid)
         whileStarting?()
         // Without a pty the tool writes to our terminal directly: nothing may be held back then.
-        var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdinData: stdinData,
+        var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdin: stdin,
                               spillDirectory: spillDirectory)
         pump.run(out: out.read, err: err.read, input: input?.write)
         let status = waitForExit(pid)
@@ -145,6 +146,7 @@ struct ChildProcess {
         outcome.shown = pump.shown
         outcome.interruptedBy = interruptedBy
         outcome.spill = overflowed ? nil : pump.spill
+        outcome.writeFailure = pump.writeFailure
         return outcome
     }
 

@@ -47,13 +47,18 @@ enum FileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return read(fd, limit: limit)
+    }
+
+    /// `readFile` on a descriptor already open (the hot file, checked for trust first).
+    static func read(_ fd: Int32, limit: Int) -> [UInt8]? {
         var info = stat()
         let size = fstat(fd, &info) == 0 ? min(Int(info.st_size), limit) : 0
         guard size > 0 else { return readToEnd(fd, limit: limit) }
         return [UInt8](unsafeUninitializedCapacity: size) { raw, count in
             count = 0
             while count < size {
-                let n = read(fd, raw.baseAddress! + count, size - count)
+                let n = Glibc.read(fd, raw.baseAddress! + count, size - count)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 count += n
@@ -66,7 +71,7 @@ enum FileIO {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while out.count < limit {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             out.append(contentsOf: buffer[0..<n])

@@ -1,7 +1,7 @@
 import Glibc
 
-/// Moves a running tool's bytes: stdin data in, stdout and stderr out to the user and into the
-/// transcript, in the order they were read.
+/// Moves a running tool's bytes: stdin in (see `StdinFeed`), stdout and stderr out to the user
+/// and into the transcript, in the order they were read.
 ///
 /// Output is held back (recorded, not yet shown) while a retry or a stale answer could still
 /// replace it, up to `holdBack` bytes; past that it is flushed and the rest streams live, so a
@@ -13,7 +13,7 @@ struct OutputPump {
 
     let recordLimit: Int
     let holdBack: Int
-    let stdinData: [UInt8]?
+    let stdin: ToolStdin
     /// Where a spill file may be made; nil records in memory only, up to `memoryLimit`.
     let spillDirectory: String?
     /// The recording's head (all of it, unless it spilled).
@@ -24,11 +24,14 @@ struct OutputPump {
     private(set) var overflowed = false
     /// Whether what was read so far has reached the user.
     private(set) var shown: Bool
+    /// The first write to the user that failed (their end closed, a full disk): that stream is
+    /// then closed on the tool too, as it would be without cachewrap.
+    private(set) var writeFailure: WriteFailure?
 
-    init(recordLimit: Int, holdBack: Int, stdinData: [UInt8]?, spillDirectory: String?) {
+    init(recordLimit: Int, holdBack: Int, stdin: ToolStdin, spillDirectory: String?) {
         self.recordLimit = recordLimit
         self.holdBack = holdBack
-        self.stdinData = stdinData
+        self.stdin = stdin
         self.spillDirectory = spillDirectory
         self.shown = holdBack == 0
     }
@@ -39,23 +42,17 @@ struct OutputPump {
     mutating func run(out: Int32, err: Int32, input: Int32?) {
         var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: err, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: input ?? -1, events: Int16(POLLOUT), revents: 0)]
-        if let input { _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK) }
-        var written = 0
+                   pollfd(fd: -1, events: 0, revents: 0), pollfd(fd: -1, events: 0, revents: 0)]
+        var feed = input.map { StdinFeed(bytes: stdin.feed ?? [], relay: stdin.relaysRest, toTool: $0) }
+        defer { feed?.finish() }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while fds[0].fd >= 0 || fds[1].fd >= 0 {
-            if poll(&fds, 3, -1) < 0 {
+            if let feed { (fds[2], fds[3]) = feed.pollDescriptors }
+            if poll(&fds, 4, -1) < 0 {
                 if errno == EINTR { continue }
                 break
             }
-            if fds[2].fd >= 0, fds[2].revents != 0, let data = stdinData {
-                let n = data.withUnsafeBytes { raw in write(fds[2].fd, raw.baseAddress! + written, raw.count - written) }
-                if n > 0 { written += n }
-                if n < 0 && errno != EAGAIN && errno != EINTR || written == data.count {
-                    close(fds[2].fd)
-                    fds[2].fd = -1
-                }
-            }
+            feed?.step(toolReady: fds[2].revents != 0, userReady: fds[3].revents != 0)
             for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
                 let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
@@ -71,7 +68,6 @@ struct OutputPump {
                 }
             }
         }
-        if fds[2].fd >= 0 { close(fds[2].fd) }
     }
 
     /// Records a chunk and shows it (now, or later when held back); false when the user's end
@@ -79,12 +75,18 @@ struct OutputPump {
     private mutating func take(stream: UInt8, _ chunk: UnsafeRawBufferPointer) -> Bool {
         let wasShown = shown
         if !overflowed { record(stream: stream, chunk) }
-        if wasShown { return FileIO.writeAll(Int32(stream), chunk) }
+        if wasShown { return show(stream: stream, chunk) }
         // Still held back: the chunk is in the in-memory head unless recording stopped or spilled.
         let inHead = !overflowed && spill == nil
         if inHead && transcript.bytes.count <= holdBack { return true }
         guard flush() else { return false }
-        return inHead || FileIO.writeAll(Int32(stream), chunk)
+        return inHead || show(stream: stream, chunk)
+    }
+
+    private mutating func show(stream: UInt8, _ chunk: UnsafeRawBufferPointer) -> Bool {
+        guard let failure = WriteFailure.write(Int32(stream), chunk) else { return true }
+        if writeFailure == nil { writeFailure = failure }
+        return false
     }
 
     /// Adds a chunk to the recording: in memory, then in a spill file, and gives up (overflow)
@@ -116,6 +118,8 @@ struct OutputPump {
     private mutating func flush() -> Bool {
         guard !shown else { return true }
         shown = true
-        return Replay.write(transcript.bytes)
+        guard case .failed(let failure) = Replay.write(transcript.bytes) else { return true }
+        if writeFailure == nil { writeFailure = failure }
+        return false
     }
 }

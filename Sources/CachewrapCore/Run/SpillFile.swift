@@ -13,6 +13,8 @@ final class SpillFile: @unchecked Sendable {
     private(set) var stderrCount = 0
     /// The content address of the frames, computed as they are written.
     private var hasher = SHA256()
+    /// Their content check (`AnswerCheck.content`), likewise.
+    private var checker = XXH64()
 
     private init(fd: Int32, path: String) {
         self.fd = fd
@@ -58,10 +60,14 @@ final class SpillFile: @unchecked Sendable {
 
     private func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         hasher.update(bytes)
+        checker.update(bytes)
         size += bytes.count
         return FileIO.writeAll(fd, bytes)
     }
 
     /// SHA-256 of everything written; call once, after the last append.
     func digest() -> [UInt8] { hasher.finalize() }
+
+    /// XXH64 of everything written: the check a replay verifies the blob against.
+    func check() -> UInt64 { checker.finalize() }
 }

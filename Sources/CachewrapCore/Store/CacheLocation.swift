@@ -27,9 +27,12 @@ public struct CacheLocation: Sendable {
     /// gives its -wal and -shm files the database file's mode, so creating it 0600 covers them.
     func prepare() throws(CachewrapError) {
         try makeDirectories(directory)
+        if let why = CacheTrust.problem(cache: directory) { throw .untrustedCache(why) }
         let fd = open(databasePath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .storeUnavailable("\(databasePath): \(errnoText(errno))") }
-        close(fd)
+        defer { close(fd) }
+        let files = ["-wal", "-shm"].lazy.compactMap { CacheTrust.problem(existingFile: self.databasePath + $0) }
+        if let why = CacheTrust.problem(file: fd, path: databasePath) ?? files.first { throw .untrustedCache(why) }
     }
 
     /// `<cache>/<name>` (hot, locks, blobs), made 0700 when missing, with the cache directory

@@ -8,6 +8,8 @@ public enum Counter: String, CaseIterable, Sendable {
     case recoveredByRetry = "recovered_by_retry"
     case staleServed = "stale_served"
     case passthrough, expirations, evictions
+    /// Stored answers that failed their checks (hot file, blob or row): dropped, never replayed.
+    case damaged
     case remoteHits = "remote_hits"
     case remoteMisses = "remote_misses"
     case remoteErrors = "remote_errors"

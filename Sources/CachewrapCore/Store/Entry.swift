@@ -39,27 +39,69 @@ public struct CachedResult: Sendable {
     public var expiresMs: Int64
     public var exitCode: Int32
     public var durationMs: Int64
-    /// The output frames, when small enough to live in one row; empty when `inBlobFile`.
+    /// The output frames, when small enough to live in one row; empty when `blob` is set.
     public var frames: [UInt8]
-    /// The file holding an output too large for a row, streamed on replay; empty otherwise.
-    var blobPath = ""
-    public var inBlobFile: Bool { !blobPath.isEmpty }
+    /// The file holding an output too large for a row, streamed on replay.
+    var blob: BlobRef?
+}
+
+/// A large output's file and what it must be for its replay: the size and content check
+/// taken when it was stored (see `AnswerCheck`).
+struct BlobRef: Sendable, Equatable {
+    /// The file's name: the hex SHA-256 of its frames, so identical outputs share one file.
+    let name: String
+    let path: String
+    let size: Int64
+    let check: UInt64
+
+    init(cache: String, name: String, size: Int64, check: UInt64) {
+        self.name = name
+        self.path = cache + "/blobs/" + name
+        self.size = size
+        self.check = check
+    }
+}
+
+/// What a lookup of one CID found in a tier (hot file or database row): nothing, an answer
+/// that failed its checks (dropped and counted, never replayed), or an answer to replay.
+enum StoredAnswer {
+    case missing
+    case damaged(AnswerCheck.Damage)
+    case found(CachedResult)
+
+    /// The answer, when there is one that passed its checks.
+    var found: CachedResult? {
+        if case .found(let result) = self { return result }
+        return nil
+    }
 }
 
 extension Store {
-    /// The hit path's one indexed read: metadata and output together.
-    public func lookup(_ cid: String) throws(CachewrapError) -> CachedResult? {
+    /// The database's answer for `cid`, checked against the digests stored with it (the hit
+    /// path reads the hot file instead; this serves `show` and `explain`). A blob's content is
+    /// checked when it is read.
+    func lookup(_ cid: String) throws(CachewrapError) -> StoredAnswer {
         try wrap { () throws(SQLiteDatabase.Failure) in
             let stmt = try db.prepare("""
-                SELECT e.created_ms, e.expires_ms, e.exit_code, e.duration_ms, o.frames, o.hash
+                SELECT e.created_ms, e.expires_ms, e.exit_code, e.duration_ms, e.digest, o.frames, o.hash, o.size, o.check_value
                 FROM entries e JOIN outputs o ON o.id = e.output_id WHERE e.cid = ?
                 """)
-            guard try stmt.bind(.text(cid)).step() else { return nil }
+            guard try stmt.bind(.text(cid)).step() else { return .missing }
             var result = CachedResult(createdMs: stmt.int(0), expiresMs: stmt.int(1),
                                       exitCode: Int32(truncatingIfNeeded: stmt.int(2)),
-                                      durationMs: stmt.int(3), frames: stmt.blob(4))
-            if stmt.isNull(4) { result.blobPath = blobPath(stmt.blob(5)) }
-            return result
+                                      durationMs: stmt.int(3), frames: stmt.blob(5))
+            let size = stmt.int(7), check = UInt64(bitPattern: stmt.int(8))
+            let binding = AnswerCheck.binding(cid: cid, createdMs: result.createdMs, expiresMs: result.expiresMs,
+                                              durationMs: result.durationMs, exitCode: result.exitCode,
+                                              size: size, content: check)
+            guard UInt64(bitPattern: stmt.int(4)) == binding else { return .damaged(.digestMismatch("the entry's row")) }
+            if stmt.isNull(5) {
+                result.blob = BlobRef(cache: location.directory, name: Hex.encode(stmt.blob(6)), size: size, check: check)
+            } else {
+                guard Int64(result.frames.count) == size else { return .damaged(.truncated("the stored output")) }
+                guard AnswerCheck.content(result.frames) == check else { return .damaged(.digestMismatch("the stored output")) }
+            }
+            return .found(result)
         }
     }
 
@@ -72,28 +114,31 @@ extension Store {
     func save(_ info: EntryInfo, transcript: Transcript, spill: SpillFile?,
               counting: [Counter: Int64] = [:]) throws(CachewrapError) {
         let hash = spill?.digest() ?? SHA256.hash(transcript.bytes)
+        let check = spill?.check() ?? AnswerCheck.content(transcript.bytes)
         let (hits, folded) = HitLog.take(directory: location.directory)
         defer { folded() }
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
                 try foldHits(hits)
-                try insert(info, hash: hash, transcript: transcript, spill: spill)
+                try insert(info, hash: hash, check: check, transcript: transcript, spill: spill)
                 try addCounters(tool: info.tool, counting)
             }
         }
         HotFile.write(cache: location.directory, cid: info.cid, createdMs: info.createdMs, expiresMs: info.expiresMs,
                       durationMs: info.durationMs, exitCode: info.exitCode,
-                      frames: spill == nil ? transcript.bytes : nil, blobHash: hash)
+                      frames: spill == nil ? transcript.bytes : nil,
+                      blob: spill.map { BlobRef(cache: location.directory, name: Hex.encode(hash), size: Int64($0.size), check: check) })
     }
 
     /// Writes one entry and its output inside the caller's transaction (`save`, and
     /// `populate` for benchmarks, which batches many in one).
-    func insert(_ info: EntryInfo, hash: [UInt8], transcript: Transcript, spill: SpillFile?) throws(SQLiteDatabase.Failure) {
+    func insert(_ info: EntryInfo, hash: [UInt8], check: UInt64, transcript: Transcript,
+                spill: SpillFile?) throws(SQLiteDatabase.Failure) {
         let previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
         let replaced: Int64? = try previous.bind(.text(info.cid)).step() ? previous.int(0) : nil
-        try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, frames) VALUES(?, ?, ?)")
-            .bind(.blob(hash), .int(Int64(spill?.size ?? transcript.bytes.count)),
-                  spill == nil ? .blob(transcript.bytes) : nil).run()
+        let size = Int64(spill?.size ?? transcript.bytes.count)
+        try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, check_value, frames) VALUES(?, ?, ?, ?)")
+            .bind(.blob(hash), .int(size), .int(Int64(digest: check)), spill == nil ? .blob(transcript.bytes) : nil).run()
         if let spill, db.changes > 0 {
             try makeBlobDirectory()
             guard spill.persist(as: blobPath(hash)) else {
@@ -105,12 +150,15 @@ extension Store {
         let outputID = find.int(0)
         try db.prepare("""
             INSERT OR REPLACE INTO entries(cid, tool, operation, display, context, created_ms,
-                expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
             """).bind(.text(info.cid), .text(info.tool), .text(info.operation), .text(info.display),
                       .text(info.context), .int(info.createdMs), .int(info.expiresMs),
                       .int(Int64(info.exitCode)), .int(info.durationMs), .int(info.createdMs),
-                      .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID)).run()
+                      .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID),
+                      .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,
+                                                             expiresMs: info.expiresMs, durationMs: info.durationMs,
+                                                             exitCode: info.exitCode, size: size, content: check)))).run()
         if let replaced, replaced != outputID { try dropOutputIfOrphan(replaced) }
     }
 

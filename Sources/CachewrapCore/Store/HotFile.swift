@@ -6,10 +6,17 @@ import Glibc
 /// index of record; every removal deletes the hot file first, inside its transaction, so a
 /// mutation's invalidation can never leave a hot file behind to answer.
 ///
-/// Format: "CWH1", created, expires, duration (Int64 LE), exit code (Int32 LE), a kind byte
-/// (0: the frames follow; 1: a blob file's hex hash follows), then the payload.
+/// Format "CWH2": magic, created, expires, duration (Int64 LE), exit code (Int32 LE), a kind
+/// byte, the payload, then an XXH64 of everything before it seeded by the CID
+/// (`AnswerCheck.seed`), so a flipped byte, a cut file or another entry's file copied over this
+/// name is refused before a byte is replayed. Kind 0: the payload is the frames. Kind 1: the
+/// answer is a blob file; the payload is its hex name (64 bytes), its size (Int64) and its
+/// content check (UInt64), which the replay verifies over the whole blob first.
 enum HotFile {
-    static let magic: [UInt8] = Array("CWH1".utf8)
+    static let magic: [UInt8] = Array("CWH2".utf8)
+    static let headerSize = 33
+    static let trailerSize = 8
+    static let blobPayloadSize = 64 + 8 + 8
     /// Outputs recorded in memory are copied inline; larger ones, spilled to a blob file while
     /// they ran, point at it. With a lower limit, an output between the two had no hot file and
     /// its hits opened the database (a 1 MiB hit took 3.6 ms instead of about 1.5).
@@ -18,57 +25,70 @@ enum HotFile {
     static func directory(_ cache: String) -> String { cache + "/hot" }
     static func path(_ cache: String, _ cid: String) -> String { directory(cache) + "/" + cid }
 
-    /// Writes (or replaces) the hot file of `cid` atomically. Best effort: without it, a hit
-    /// reads the database instead.
+    /// Writes (or replaces) the hot file of `cid` atomically. Best effort: without it, the next
+    /// call is a miss.
     static func write(cache: String, cid: String, createdMs: Int64, expiresMs: Int64, durationMs: Int64,
-                      exitCode: Int32, frames: [UInt8]?, blobHash: [UInt8]?) {
+                      exitCode: Int32, frames: [UInt8]?, blob: BlobRef?) {
         var bytes = magic
         for value in [createdMs, expiresMs, durationMs] { bytes.appendLittleEndian(value) }
         bytes.appendLittleEndian(exitCode)
         if let frames, frames.count <= inlineLimit {
+            bytes.reserveCapacity(headerSize + frames.count + trailerSize)
             bytes.append(0)
             bytes += frames
-        } else if let blobHash {
+        } else if let blob {
             bytes.append(1)
-            bytes += Array(Hex.encode(blobHash).utf8)
+            bytes += Array(blob.name.utf8)
+            bytes.appendLittleEndian(blob.size)
+            bytes.appendLittleEndian(blob.check)
         } else {
             return
         }
+        bytes.appendLittleEndian(XXH64.hash(bytes, seed: AnswerCheck.seed(cid: cid)))
         guard let dir = CacheLocation(directory: cache).subdirectory("hot") else { return }
-        let temp = dir + "/.\(cid).\(getpid())"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        let written = FileIO.writeAll(fd, bytes)
-        close(fd)
-        if !written || rename(temp, path(cache, cid)) != 0 { unlink(temp) }
+        AtomicFile.write(bytes, to: dir + "/" + cid)
     }
 
-    /// The cached result in `cid`'s hot file; nil when there is none or it is unreadable.
-    static func read(cache: String, cid: String) -> CachedResult? {
-        guard let bytes = FileIO.readFile(path(cache, cid), limit: inlineLimit + 64) else { return nil }
-        return decode(bytes, cid: cid, cache: cache)
+    /// The cached result in `cid`'s hot file, checked; `.damaged` when it is there but wrong.
+    static func read(cache: String, cid: String) -> StoredAnswer {
+        let path = path(cache, cid)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .missing }
+        defer { close(fd) }
+        if let why = CacheTrust.problem(file: fd, path: path) { return .damaged(.untrusted(why)) }
+        guard let bytes = FileIO.read(fd, limit: inlineLimit + headerSize + trailerSize) else { return .missing }
+        return decode(consume bytes, cid: cid, cache: cache)
     }
 
-    /// Parses a hot file's bytes; nil when they are not a well-formed hot file of `cid`.
-    static func decode(_ file: [UInt8], cid: String, cache: String) -> CachedResult? {
-        var bytes = file
-        guard bytes.count >= 33, Array(bytes[0..<4]) == magic else { return nil }
+    /// Parses and checks a hot file's bytes. The frames are cut out of the file's own array in
+    /// place: a copy would touch another megabyte of fresh pages on a large hit.
+    static func decode(_ bytes: consuming [UInt8], cid: String, cache: String) -> StoredAnswer {
+        guard bytes.count >= headerSize + trailerSize, Array(bytes[0..<4]) == magic else {
+            return .damaged(.malformed("the hot file"))
+        }
+        let end = bytes.count - trailerSize
+        let stored = bytes.littleEndian(UInt64.self, at: end)
+        let actual = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<end]), seed: AnswerCheck.seed(cid: cid)) }
+        guard stored == actual else { return .damaged(.digestMismatch("the hot file")) }
         var result = CachedResult(createdMs: bytes.littleEndian(Int64.self, at: 4),
                                   expiresMs: bytes.littleEndian(Int64.self, at: 12),
                                   exitCode: bytes.littleEndian(Int32.self, at: 28),
                                   durationMs: bytes.littleEndian(Int64.self, at: 20), frames: [])
         switch bytes[32] {
         case 0:
-            bytes.removeFirst(33)  // in place: a copy would touch another megabyte of fresh pages
+            bytes.removeLast(trailerSize)
+            bytes.removeFirst(headerSize)
+            guard Transcript.isWellFormed(bytes) else { return .damaged(.malformed("the hot file's frames")) }
             result.frames = bytes
-            guard Transcript.isWellFormed(result.frames) else { return nil }
-        case 1:
-            result.blobPath = cache + "/blobs/" + String(decoding: bytes[33...], as: UTF8.self)
-            guard FileIO.isReadable(result.blobPath) else { return nil }
+        case 1 where end - headerSize == blobPayloadSize:
+            let name = String(decoding: bytes[headerSize..<headerSize + 64], as: UTF8.self)
+            guard name.allSatisfy(\.isHexDigit) else { return .damaged(.malformed("the hot file")) }
+            result.blob = BlobRef(cache: cache, name: name, size: bytes.littleEndian(Int64.self, at: headerSize + 64),
+                                  check: bytes.littleEndian(UInt64.self, at: headerSize + 72))
         default:
-            return nil
+            return .damaged(.malformed("the hot file"))
         }
-        return result
+        return .found(result)
     }
 
     static func remove(cache: String, cid: String) {

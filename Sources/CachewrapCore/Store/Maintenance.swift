@@ -46,10 +46,19 @@ extension Store {
 
     /// The recorded output frames of one entry, large ones read from their file (for `show`,
     /// not the hit path).
+    /// Damaged output is an error, never shown as if it were the tool's.
     public func frames(cid: String) throws(CachewrapError) -> [UInt8] {
-        guard let cached = try lookup(cid) else { return [] }
-        guard cached.inBlobFile else { return cached.frames }
-        return FileIO.readFile(cached.blobPath, limit: Int.max) ?? []
+        switch try lookup(cid) {
+        case .missing: return []
+        case .damaged(let damage): throw .damagedEntry(cid, damage.message)
+        case .found(let cached):
+            guard let blob = cached.blob else { return cached.frames }
+            guard let frames = FileIO.readFile(blob.path, limit: Int.max) else { throw .damagedEntry(cid, AnswerCheck.Damage.missingBlob.message) }
+            guard Int64(frames.count) == blob.size, AnswerCheck.content(frames) == blob.check else {
+                throw .damagedEntry(cid, AnswerCheck.Damage.digestMismatch("its output file").message)
+            }
+            return frames
+        }
     }
 
     /// Removes entries by CID; returns how many went.

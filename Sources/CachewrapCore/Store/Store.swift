@@ -4,8 +4,9 @@ public final class Store {
     let db: SQLiteDatabase
     public let location: CacheLocation
     /// Version 2: an output too large for memory lives in a file under `blobs/` named by its
-    /// hash (its `frames` column is NULL).
-    static let schemaVersion: Int64 = 2
+    /// hash (its `frames` column is NULL). Version 3: every output has a content check and
+    /// every entry a digest bound to its CID (`AnswerCheck`), checked before a replay.
+    static let schemaVersion: Int64 = 3
     /// The WAL length (in pages) past which a writer checkpoints. A miss writes about 8 pages,
     /// so this is a checkpoint (three fsyncs) every 16 or so misses, while every process that
     /// opens the store re-reads at most this much WAL (0.1–0.2 ms). 128 measured best of 16, 32,
@@ -17,6 +18,7 @@ public final class Store {
             id INTEGER PRIMARY KEY,
             hash BLOB NOT NULL UNIQUE,
             size INTEGER NOT NULL,
+            check_value INTEGER NOT NULL,
             frames BLOB
         );
         CREATE TABLE IF NOT EXISTS entries(
@@ -33,7 +35,8 @@ public final class Store {
             last_used_ms INTEGER NOT NULL,
             stdout_bytes INTEGER NOT NULL,
             stderr_bytes INTEGER NOT NULL,
-            output_id INTEGER NOT NULL REFERENCES outputs(id)
+            output_id INTEGER NOT NULL REFERENCES outputs(id),
+            digest INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS entries_by_tool ON entries(tool, operation);
         CREATE INDEX IF NOT EXISTS entries_by_output ON entries(output_id);
@@ -73,8 +76,8 @@ public final class Store {
                 // Re-checked under the write lock: another process may have just done it.
                 let current = try db.scalar("PRAGMA user_version")
                 guard current < schemaVersion else { return }
-                // Version 1 kept every output in one blob; a cache is cheap to lose, so an old
-                // one is dropped rather than migrated.
+                // Older versions lack the digests (and version 1 kept every output in one
+                // blob); a cache is cheap to lose, so an old one is dropped, not migrated.
                 if current > 0 { try db.execute("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS counters") }
                 try db.execute(schema)
                 try db.execute("PRAGMA user_version=\(schemaVersion)")

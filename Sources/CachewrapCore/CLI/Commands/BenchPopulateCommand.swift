@@ -36,7 +36,8 @@ extension Store {
                                          display: "bench \(i)", context: "", createdMs: now, expiresMs: now + 86_400_000,
                                          exitCode: 0, durationMs: 1, stdoutBytes: Int64(transcript.stdoutCount),
                                          stderrBytes: 0)
-                    try insert(info, hash: SHA256.hash(transcript.bytes), transcript: transcript, spill: nil)
+                    try insert(info, hash: SHA256.hash(transcript.bytes), check: AnswerCheck.content(transcript.bytes),
+                               transcript: transcript, spill: nil)
                 }
             }
         }

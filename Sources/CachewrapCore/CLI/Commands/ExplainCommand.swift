@@ -27,23 +27,29 @@ enum ExplainCommand {
         let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         lines.append("ttl:       \(Duration.format(seconds: ttl)) (\(request.options.ttlSeconds == nil ? decision.ttlClass.rawValue : "--ttl"))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
-        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision))
+        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision).keyedBytes)
         lines.append("key:       \(key.cid)")
         if case .object(let fields) = key.document {
             for name in fields.keys.sorted() { lines.append("  \(name): \(fields[name]!.canonicalText)") }
         }
-        lines.append("now:       \(status(of: key, ttl: request.options.ttlSeconds))")
+        lines.append("now:       \(status(of: key, ttl: request.options.ttlSeconds, tool: policy.tool))")
         Console.output(lines.joined(separator: "\n") + "\n")
         return 0
     }
 
-    /// Hit, expired or miss for this key right now, read without touching counters.
-    private static func status(of key: InvocationKey, ttl: Int64?) -> String {
-        guard let store = try? Store(), let cached = try? store.lookup(key.cid) else { return "miss (nothing cached)" }
+    /// Hit, expired, damaged or miss for this key right now, found as a real call finds it (its
+    /// hot file), read without touching counters.
+    private static func status(of key: InvocationKey, ttl: Int64?, tool: String) -> String {
+        let lookup = CacheLookup(key: key, requestedTTL: ttl, tool: tool)
         let now = Clock.nowMs()
-        let expires = ttl.map { cached.createdMs + $0 * 1000 } ?? cached.expiresMs
-        let age = Duration.format(seconds: (now - cached.createdMs) / 1000)
-        guard now < expires else { return "miss (cached \(age) ago, expired)" }
-        return "hit (cached \(age) ago, fresh for \(Duration.format(seconds: (expires - now) / 1000)))"
+        switch lookup.findHot(cache: CacheLocation.fromEnvironment().directory) {
+        case .missing: return "miss (nothing cached)"
+        case .damaged(let damage): return "miss (the cached answer is damaged: \(damage.message); the next call drops it)"
+        case .expired(let cached):
+            return "miss (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, expired)"
+        case .fresh(let cached):
+            let expires = ttl.map { cached.createdMs + CacheLookup.milliseconds($0) } ?? cached.expiresMs
+            return "hit (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, fresh for \(Duration.format(seconds: (expires - now) / 1000)))"
+        }
     }
 }

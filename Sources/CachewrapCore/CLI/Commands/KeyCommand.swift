@@ -9,7 +9,7 @@ enum KeyCommand {
         }
         let decision = policy.decide(request.arguments.map(\.text))
         let path = (try? ToolLocator().locate(request.tool)) ?? request.tool
-        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision))
+        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision).keyedBytes)
         let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         if asJSON {
             Console.output(JSONValue.object([

@@ -1,0 +1,18 @@
+extension CachedRun {
+    /// A cacheable command whose stdin cannot be keyed (a device, or more than the limit): run
+    /// once with that stdin handed through, output live, nothing looked up, stored or retried
+    /// (the input is consumed as it is read).
+    func runUncached(stdin: ToolStdin) -> Int32 {
+        let child = ChildProcess(path: toolPath, arguments: request.commandLine, stdin: stdin, terminal: .ofStdout(),
+                                 recordLimit: 0)
+        do {
+            let outcome = try child.run()
+            if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
+            if let failure = outcome.writeFailure { return failure.end() }
+            return outcome.status
+        } catch {
+            Console.error(error.message)
+            return error.exitCode
+        }
+    }
+}
