@@ -24,12 +24,14 @@ enum CacheTrust {
     /// One directory: nil when it is missing or private to this user.
     static func problem(directory path: String) -> String? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
+        guard lstat(path, &st) == 0 else { return nil }
         var shown = path
-        var link = stat()
-        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) {
-            shown = String(cString: real)  // the warning names the place the link leads to
-            free(real)
+        if st.st_mode & S_IFMT == S_IFLNK {
+            guard stat(path, &st) == 0 else { return nil }  // a dangling link: nothing is there yet
+            if let real = realpath(path, nil) {
+                shown = String(cString: real)  // the warning names the place the link leads to
+                free(real)
+            }
         }
         guard st.st_mode & S_IFMT == S_IFDIR else { return "\(shown) is not a directory" }
         return problem(shown, st, fix: "chmod 700")
