@@ -20,7 +20,7 @@ struct CacheLookup {
 
     private func classify(_ cached: CachedResult) -> Found {
         let now = Clock.nowMs()
-        let fresh = requestedTTL.map { now < cached.createdMs + $0 * 1000 } ?? (now < cached.expiresMs)
+        let fresh = requestedTTL.map { now < Clock.expiry(createdMs: cached.createdMs, ttlSeconds: $0) } ?? (now < cached.expiresMs)
         return fresh ? .fresh(cached) : .expired(cached)
     }
 

@@ -41,7 +41,7 @@ enum ExplainCommand {
     private static func status(of key: InvocationKey, ttl: Int64?) -> String {
         guard let store = try? Store(), let cached = try? store.lookup(key.cid) else { return "miss (nothing cached)" }
         let now = Clock.nowMs()
-        let expires = ttl.map { cached.createdMs + $0 * 1000 } ?? cached.expiresMs
+        let expires = ttl.map { Clock.expiry(createdMs: cached.createdMs, ttlSeconds: $0) } ?? cached.expiresMs
         let age = Duration.format(seconds: (now - cached.createdMs) / 1000)
         guard now < expires else { return "miss (cached \(age) ago, expired)" }
         return "hit (cached \(age) ago, fresh for \(Duration.format(seconds: (expires - now) / 1000)))"
