@@ -39,7 +39,7 @@ enum ExplainCommand {
 
     /// Hit, expired or miss for this key right now, read without touching counters.
     private static func status(of key: InvocationKey, ttl: Int64?) -> String {
-        guard let store = try? Store(), let cached = try? store.lookup(key.cid) else { return "miss (nothing cached)" }
+        guard let store = try? Store.forReading(), let cached = try? store.lookup(key.cid) else { return "miss (nothing cached)" }
         let now = Clock.nowMs()
         let expires = ttl.map { Clock.expiry(createdMs: cached.createdMs, ttlSeconds: $0) } ?? cached.expiresMs
         let age = Duration.format(seconds: (now - cached.createdMs) / 1000)

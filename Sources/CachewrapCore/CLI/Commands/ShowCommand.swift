@@ -5,7 +5,7 @@ enum ShowCommand {
                                           maxPositionals: 1)
         guard let prefix = parsed.positionals.first else { throw .usage("usage: cachewrap show CID-PREFIX [--stdout|--stderr|--json]") }
         guard parsed.flags.count <= 1 else { throw .usage("cachewrap show: choose one of --stdout, --stderr, --json") }
-        let store = try openStoreForCommand()
+        let store = try openStoreForReading()
         let entry = try store.entry(prefix: prefix)
         let transcript = Transcript(frames: try store.frames(cid: entry.cid)) ?? Transcript()
         if parsed.has("--stdout") || parsed.has("--stderr") {
