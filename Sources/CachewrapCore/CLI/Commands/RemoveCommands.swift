@@ -15,7 +15,7 @@ enum RemoveCommand {
         case (true, nil, true) where parsed.values["--op"] == nil:
             removed = try store.removeExpired()
         default:
-            throw .usage("usage: cachewrap rm CID-PREFIX... | --tool T [--op \"pr list\"] | --expired")
+            throw .usage(HelpText.command("rm")?.usage ?? "")
         }
         Console.notice("removed \(removed) \(removed == 1 ? "entry" : "entries")")
         return 0
