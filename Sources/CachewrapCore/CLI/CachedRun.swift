@@ -121,6 +121,9 @@ struct CachedRun {
             return fallback.exitCode
         }
         if !outcome.shown { Replay.write(outcome.transcript.bytes) }
+        if succeeded, !options.noCache, let bytes = outcome.overLimitBytes {
+            Console.notice(CachedRun.overLimitNotice(outputBytes: bytes, limit: recordLimit))
+        }
         if let store, succeeded, !options.noCache, !outcome.overflowed {
             do {
                 let now = Clock.nowMs(), ttl = requestedTTL ?? decision.ttlSeconds

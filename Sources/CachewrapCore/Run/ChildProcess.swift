@@ -16,6 +16,9 @@ public struct RunOutcome: Sendable {
     public var interruptedBy: Int32? = nil
     /// The whole recording when it outgrew memory; `transcript` then holds only its head.
     var spill: SpillFile? = nil
+    /// The output's size when it passed the recording limit (one reason for `overflowed`, the
+    /// only one the user is told about); nil otherwise.
+    var overLimitBytes: Int? = nil
 
     /// Bytes the tool wrote on stdout and stderr, whether recorded in memory or spilled.
     var stdoutCount: Int { spill?.stdoutCount ?? transcript.stdoutCount }
@@ -145,6 +148,7 @@ struct ChildProcess {
         outcome.shown = pump.shown
         outcome.interruptedBy = interruptedBy
         outcome.spill = overflowed ? nil : pump.spill
+        outcome.overLimitBytes = pump.overLimit ? pump.outputBytes : nil
         return outcome
     }
 

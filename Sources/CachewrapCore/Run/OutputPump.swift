@@ -24,6 +24,11 @@ struct OutputPump {
     private(set) var overflowed = false
     /// Whether what was read so far has reached the user.
     private(set) var shown: Bool
+    /// The recording stopped because it passed `recordLimit` (not because a spill failed or the
+    /// reader went away): the one reason worth telling the user, who can raise the limit.
+    private(set) var overLimit = false
+    /// Bytes read from the tool's stdout and stderr, recorded or not.
+    private(set) var outputBytes = 0
 
     init(recordLimit: Int, holdBack: Int, stdinData: [UInt8]?, spillDirectory: String?) {
         self.recordLimit = recordLimit
@@ -78,6 +83,7 @@ struct OutputPump {
     /// of the stream is gone.
     private mutating func take(stream: UInt8, _ chunk: UnsafeRawBufferPointer) -> Bool {
         let wasShown = shown
+        outputBytes += chunk.count
         if !overflowed { record(stream: stream, chunk) }
         if wasShown { return FileIO.writeAll(Int32(stream), chunk) }
         // Still held back: the chunk is in the in-memory head unless recording stopped or spilled.
@@ -91,7 +97,10 @@ struct OutputPump {
     /// past the record limit or when no spill file can be had.
     private mutating func record(stream: UInt8, _ chunk: UnsafeRawBufferPointer) {
         let recorded = spill?.size ?? transcript.bytes.count
-        guard recorded + chunk.count + 5 <= recordLimit else { return giveUp() }
+        guard recorded + chunk.count + 5 <= recordLimit else {
+            overLimit = true
+            return giveUp()
+        }
         if let spill {
             if !spill.append(stream: stream, chunk) { giveUp() }
             return
