@@ -4,13 +4,20 @@
 enum HelpText {
     /// One management command's help: what `cachewrap CMD --help` prints, and its overview line.
     struct Command {
-        let name: String
-        /// The command line after `cachewrap `.
+        /// The command line after `cachewrap `, the command's name first.
         let synopsis: String
         /// What it does, in the overview's words (lines of at most 52 characters).
         let summary: [String]
         /// What its own help adds: options and notes, one per line.
         let details: [String]
+
+        init(_ synopsis: String, _ summary: String, _ details: [String] = []) {
+            self.synopsis = synopsis
+            self.summary = summary.split(separator: "\n").map(String.init)
+            self.details = details
+        }
+
+        var name: String { String(synopsis.prefix { $0 != " " }) }
 
         /// `usage: cachewrap ...`, also the text of its usage errors.
         var usage: String { "usage: cachewrap \(synopsis)" }
@@ -21,56 +28,52 @@ enum HelpText {
     }
 
     static let commands: [Command] = [
-        Command(name: "stats", synopsis: "stats [--json] [--tool T]", summary: ["what the cache saved"], details: [
+        Command("stats [--json] [--tool T]", "what the cache saved", [
             "  --json      the counters as one JSON object (a contract: its shape never changes)",
             "  --tool T    only tool T",
             "A cache you cannot write is read as it is; a missing one is empty (nothing is created).",
         ]),
-        Command(name: "ls", synopsis: "ls [--tool T] [--json]", summary: ["list entries, newest first"], details: [
+        Command("ls [--tool T] [--json]", "list entries, newest first", [
             "  --tool T    only tool T's entries",
             "  --json      one JSON object per entry",
         ]),
-        Command(name: "show", synopsis: "show CID-PREFIX [--stdout|--stderr|--json]",
-                summary: ["one entry: a summary, its raw output, or JSON"], details: [
+        Command("show CID-PREFIX [--stdout|--stderr|--json]", "one entry: a summary, its raw output, or JSON", [
             "  CID-PREFIX  enough of a CID (see 'cachewrap ls') to match one entry; exit 1 when none or several do",
             "  --stdout    only the stored stdout bytes; --stderr: only stderr; --json: the entry as JSON",
         ]),
-        Command(name: "rm", synopsis: "rm CID-PREFIX... | --tool T [--op OP] | --expired", summary: ["remove entries"], details: [
+        Command("rm CID-PREFIX... | --tool T [--op OP] | --expired", "remove entries", [
             "  CID-PREFIX...         these entries",
             "  --tool T [--op OP]    every entry of tool T, or of its operation OP (e.g. --op \"pr list\")",
             "  --expired             every expired entry",
         ]),
-        Command(name: "clear", synopsis: "clear", summary: ["remove every entry (the counters stay)"],
-                details: ["The counters are history, not cache: 'cachewrap stats' still shows what was saved."]),
-        Command(name: "gc", synopsis: "gc [--max-size SIZE]",
-                summary: ["drop old entries, evict LRU to fit SIZE (default \(ByteSize.exact(GCCommand.defaultMaxBytes)))"], details: [
+        Command("clear", "remove every entry (the counters stay)",
+                ["The counters are history, not cache: 'cachewrap stats' still shows what was saved."]),
+        Command("gc [--max-size SIZE]", "drop old entries, evict LRU to fit SIZE (default \(ByteSize.exact(GCCommand.defaultMaxBytes)))",
+                [
             "Drops entries expired for longer than the stale-if-error window (24h), then evicts the",
             "least recently used until the outputs fit.",
             "  --max-size SIZE    bytes with K, M, G or T (powers of 1024), 0 to \(UserNumbers.storeSize.limits.high)",
         ]),
-        Command(name: "key", synopsis: "key [--json] TOOL [ARGS...]", summary: ["print the key document and its CID; runs nothing"], details: [
+        Command("key [--json] TOOL [ARGS...]", "print the key document and its CID; runs nothing", [
             "  --json    cid, document, cacheable, class and ttl_seconds as one JSON object",
             "TOOL may be '-- COMMAND'; wrapper options (--ttl, --env ...) go before it, as for a call.",
         ]),
-        Command(name: "explain", synopsis: "explain TOOL [ARGS...]",
-                summary: ["the policy's decision and why, the key, hit or miss"], details: [
+        Command("explain TOOL [ARGS...]", "the policy's decision and why, the key, hit or miss", [
             "Runs nothing and changes nothing: the cache is only read. TOOL may be '-- COMMAND'.",
         ]),
-        Command(name: "config", synopsis: "config [--path]", summary: ["the config file and the effective per-tool settings"], details: [
+        Command("config [--path]", "the config file and the effective per-tool settings", [
             "  --path    only the path of the file cachewrap reads",
             "A bad file: every problem as PATH:LINE: message on stderr, exit 78.",
         ]),
-        Command(name: "init", synopsis: "init bash|zsh|fish [--shims [--dir DIR]]",
-                summary: ["shell code to eval: aliases for the installed tools,", "or shims first on PATH (scripts, CI, agents)"], details: [
+        Command("init bash|zsh|fish [--shims [--dir DIR]]",
+                "shell code to eval: aliases for the installed tools,\nor shims first on PATH (scripts, CI, agents)", [
             "  --shims      link the tools in a shim directory and put it first on PATH",
             "  --dir DIR    that directory (default as for 'cachewrap shims')",
             "e.g. eval \"$(cachewrap init bash)\" in ~/.bashrc; fish: cachewrap init fish | source",
         ]),
-        Command(name: "shims", synopsis: "shims [DIR]",
-                summary: ["link gh, hf, ... to cachewrap in DIR (default", "$XDG_DATA_HOME/cachewrap/shims or ~/.local/share/...)"],
-                details: ["Only links that point at a cachewrap are ever replaced or removed."]),
-        Command(name: "doctor", synopsis: "doctor", summary: ["check the setup, OK/WARN/FAIL with fixes; exit 1 on FAIL"],
-                details: ["It only looks: it creates and changes nothing."]),
+        Command("shims [DIR]", "link gh, hf, ... to cachewrap in DIR (default\n$XDG_DATA_HOME/cachewrap/shims or ~/.local/share/...)",
+                ["Only links that point at a cachewrap are ever replaced or removed."]),
+        Command("doctor", "check the setup, OK/WARN/FAIL with fixes; exit 1 on FAIL", ["It only looks: it creates and changes nothing."]),
     ]
 
     static func command(_ name: String) -> Command? { commands.first { $0.name == name } }
