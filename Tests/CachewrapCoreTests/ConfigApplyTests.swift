@@ -112,7 +112,7 @@ import Testing
         #expect(lines.contains("gh: retries 3 (built-in); ttl \"pr list\" 1d, \"*\" 2m; extra cacheable \"pr ready-check\"; extra env MY_ORG_VAR"))
         #expect(lines.contains("vastai: disabled (every call passes straight through)"))
         #expect(lines.count == 2 + Policies.known.count)
-        #expect(ConfigCommand.exact(0) == "0s" && ConfigCommand.exact(150) == "150s" && ConfigCommand.exact(7200) == "2h")
+        #expect(Duration.exact(seconds: 0) == "0s" && Duration.exact(seconds: 150) == "150s" && Duration.exact(seconds: 7200) == "2h")
     }
 }
 

@@ -112,6 +112,11 @@ import Testing
         // Schema.
         ("ttll = \"5m\"", "unknown key 'ttll' in [defaults]"),
         ("ttl = \"5x\"", "bad duration '5x'"),
+        ("ttl = \"3651d\"", "'ttl' in [defaults] must be between 0 and 3650d, not 3651d"),
+        ("ttl = \"106751991167d\"", "must be between 0 and 3650d, not 106751991167d"),
+        ("[tools.gh.ttl]\n\"*\" = \"9223372036854775807s\"", "'*' in [tools.gh.ttl] must be between 0 and 3650d"),
+        ("[tools.gh.stale]\n\"pr list\" = \"3651d\"", "'pr list' in [tools.gh.stale] must be between 0 and 3650d"),
+        ("[tools.gh]\nretries = 11", "'retries' in [tools.gh] must be between 0 and 10, not 11"),
         ("ttl = 5", "'ttl' in [defaults] must be a duration string such as \"10m\", not an integer"),
         ("retries = \"2\"", "must be an integer, not a string"),
         ("retries = 11", "between 0 and 10, not 11"),

@@ -25,14 +25,8 @@ struct CacheLookup {
 
     private func classify(_ cached: CachedResult) -> Found {
         let now = Clock.nowMs()
-        let fresh = requestedTTL.map { now - cached.createdMs < Self.milliseconds($0) } ?? (now < cached.expiresMs)
+        let fresh = requestedTTL.map { now < Clock.expiry(createdMs: cached.createdMs, ttlSeconds: $0) } ?? (now < cached.expiresMs)
         return fresh ? .fresh(cached) : .expired(cached)
-    }
-
-    /// A user's TTL in milliseconds, saturating: `--ttl` is range-checked, but no number may trap.
-    static func milliseconds(_ seconds: Int64) -> Int64 {
-        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        return overflow ? (seconds < 0 ? .min : .max) : ms
     }
 
     /// Writes the recorded output, then logs the hit (an append, not a database write: see

@@ -7,25 +7,6 @@ struct CachedRun {
     let policy: PolicySpec
     let decision: Decision
 
-    /// Largest output stored (default 64 MiB, `CACHEWRAP_MAX_ENTRY`); bigger outputs stream
-    /// through uncached.
-    static func maxEntryBytes() -> Int {
-        guard let text = Environment.get("CACHEWRAP_MAX_ENTRY"), !text.isEmpty else { return 64 << 20 }
-        guard let bytes = ByteSize.parse(text), bytes > 0 else {
-            Console.warn("CACHEWRAP_MAX_ENTRY: \(CachewrapError.badSize(text).message); using 64M")
-            return 64 << 20
-        }
-        return Int(clamping: bytes)
-    }
-    /// How many bytes of stdin are read to key a call (default 64 MiB, `CACHEWRAP_MAX_STDIN`).
-    static func maxStdinBytes() -> Int {
-        guard let text = Environment.get("CACHEWRAP_MAX_STDIN"), !text.isEmpty else { return 64 << 20 }
-        guard let bytes = ByteSize.parse(text) else {
-            Console.warn("CACHEWRAP_MAX_STDIN: \(CachewrapError.badSize(text).message); using 64M")
-            return 64 << 20
-        }
-        return Int(clamping: bytes)
-    }
     /// How long identical calls wait for the one running the tool before running it themselves.
     static let flightWaitMs: Int64 = 300_000
     /// How long after expiry an entry may still answer when the tool fails (DESIGN.md section 7).
@@ -122,7 +103,9 @@ struct CachedRun {
         let options = request.options
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         let window = options.staleIfErrorSeconds ?? (decision.ttlClass == .prompt ? 0 : CachedRun.defaultStaleIfErrorSeconds)
-        let fallback = expired.flatMap { Clock.nowMs() - $0.expiresMs <= window * 1000 && window > 0 ? $0 : nil }
+        let fallback = expired.flatMap {
+            Clock.nowMs() - $0.expiresMs <= window.multipliedSaturating(by: 1000) && window > 0 ? $0 : nil
+        }
         let recordLimit = CachedRun.maxEntryBytes()
         let loop = AttemptLoop(policy: policy, retries: options.retries ?? CachedRun.environmentRetries() ?? decision.retries,
                                backoff: .fromEnvironment(), staleFallback: fallback != nil, holdOutput: true) { holdBack in
@@ -168,10 +151,13 @@ struct CachedRun {
             if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
             return failure.end()
         }
+        if succeeded, !options.noCache, let bytes = outcome.overLimitBytes {
+            Console.notice(CachedRun.overLimitNotice(outputBytes: bytes, limit: recordLimit))
+        }
         if let store, succeeded, !options.noCache, !outcome.overflowed {
             do {
-                let now = Clock.nowMs()
-                let info = entry(for: key, createdMs: now, expiresMs: now + (requestedTTL ?? decision.ttlSeconds) * 1000,
+                let now = Clock.nowMs(), ttl = requestedTTL ?? decision.ttlSeconds
+                let info = entry(for: key, createdMs: now, expiresMs: Clock.expiry(createdMs: now, ttlSeconds: ttl),
                                  exitCode: outcome.status, durationMs: outcome.durationMs,
                                  stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
                 try store.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting)
@@ -205,27 +191,5 @@ struct CachedRun {
                                                secret: decision.secretArguments),
                   context: key.context, createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode,
                   durationMs: durationMs, stdoutBytes: Int64(stdoutBytes), stderrBytes: Int64(stderrBytes))
-    }
-}
-
-extension CachedRun {
-    /// `CACHEWRAP_TTL`, when set and valid; a bad value is reported and ignored (fail open).
-    static func environmentTTL() -> Int64? {
-        guard let text = Environment.get("CACHEWRAP_TTL"), !text.isEmpty else { return nil }
-        guard let seconds = Duration.seconds(text) else {
-            Console.warn("CACHEWRAP_TTL: \(CachewrapError.badDuration(text).message); using the policy's TTL")
-            return nil
-        }
-        return seconds
-    }
-
-    /// `CACHEWRAP_RETRIES`, when set and a whole number; otherwise the policy's count.
-    static func environmentRetries() -> Int? {
-        guard let text = Environment.get("CACHEWRAP_RETRIES"), !text.isEmpty else { return nil }
-        guard let n = Int(text), n >= 0 else {
-            Console.warn("CACHEWRAP_RETRIES: \(CachewrapError.badNumber(option: "CACHEWRAP_RETRIES", value: text).message); using the policy's count")
-            return nil
-        }
-        return n
     }
 }

@@ -42,7 +42,14 @@ public enum Cachewrap {
                 Console.output("cachewrap \(version)\n")
                 return 0
             default:
-                if let command = managementCommand(first) { return try command(Array(args.dropFirst())) }
+                if let command = managementCommand(first) {
+                    let rest = Array(args.dropFirst())
+                    if let help = HelpText.command(first), HelpText.isRequest(rest.map(\.text), for: first) {
+                        Console.output(help.text)
+                        return 0
+                    }
+                    return try command(rest)
+                }
                 return WrapCommand(request: try parseWrap(args)).run()
             }
         } catch {

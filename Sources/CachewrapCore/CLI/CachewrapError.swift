@@ -6,6 +6,9 @@ public enum CachewrapError: Error, Equatable {
     case badDuration(String)
     case badNumber(option: String, value: String)
     case badSize(String)
+    /// A well-formed number past its setting's documented range (see UserNumbers.swift): `name`
+    /// as the user wrote the setting, `value` as they wrote it, the bounds as they would.
+    case outOfRange(name: String, value: String, low: String, high: String)
     case missingTool
     case usage(String)
     case toolNotFound(String)
@@ -33,7 +36,8 @@ public enum CachewrapError: Error, Equatable {
         case .missingValue(let o): "option '\(o)' needs a value"
         case .badDuration(let d): "bad duration '\(d)': use a number with s, m, h or d, e.g. 30s, 10m, 2h, 7d"
         case .badNumber(let o, let v): "option '\(o)' needs a whole number, not '\(v)'"
-        case .badSize(let s): "bad size '\(s)': use a number with an optional K, M or G suffix, e.g. 500M"
+        case .badSize(let s): "bad size '\(s)': use a number with an optional K, M, G or T suffix, e.g. 500M"
+        case .outOfRange(let name, let value, let low, let high): "\(name) must be between \(low) and \(high), not \(value)"
         case .missingTool: "no command given (usage: cachewrap [OPTIONS] TOOL [ARGS...], or cachewrap -- COMMAND)"
         case .usage(let text): text
         case .toolNotFound(let t): "\(t): command not found on PATH"
@@ -54,7 +58,7 @@ public enum CachewrapError: Error, Equatable {
 
     public var exitCode: Int32 {
         switch self {
-        case .unknownOption, .missingValue, .badDuration, .badNumber, .badSize, .missingTool, .usage,
+        case .unknownOption, .missingValue, .badDuration, .badNumber, .badSize, .outOfRange, .missingTool, .usage,
              .unsupportedShell: 64
         case .toolNotFound: 127
         case .notExecutable, .spawnFailed: 126
@@ -64,6 +68,17 @@ public enum CachewrapError: Error, Equatable {
         case .untrustedCache: 77
         case .badConfig: 78
         case .cannotMakeShims: 73
+        }
+    }
+}
+
+extension CachewrapError {
+    /// The message for a place that names the setting itself (an environment warning, a config
+    /// line): prefixed with `name` unless the message already names it.
+    func message(naming name: String) -> String {
+        switch self {
+        case .outOfRange, .badNumber: message
+        default: "\(name): \(message)"
         }
     }
 }

@@ -38,7 +38,7 @@ extension CachedRun {
         switch remote.get(key.cid) {
         case .hit(let result, _):
             let now = Clock.nowMs()
-            if let ttl = lookup.requestedTTL, now >= result.createdMs + ttl * 1000 {
+            if let ttl = lookup.requestedTTL, now >= Clock.expiry(createdMs: result.createdMs, ttlSeconds: ttl) {
                 counter = .remoteMisses  // older than this call's --ttl allows
             } else if let transcript = Transcript(frames: result.frames) {
                 return storeAndReplay(result, transcript: transcript, key: key, lookup: lookup, store: store, cache: cache)

@@ -37,9 +37,7 @@ extension WrapOptions {
             return args[i].text
         }
         func duration(_ name: String, _ inline: String?) throws(CachewrapError) -> Int64 {
-            let text = try value(name, inline: inline)
-            guard let seconds = Duration.seconds(text) else { throw .badDuration(text) }
-            return seconds
+            try UserNumbers.duration.parse(try value(name, inline: inline), name: name)
         }
         while i < args.count {
             let arg = args[i].text
@@ -50,10 +48,7 @@ extension WrapOptions {
             case "--ttl": options.ttlSeconds = try duration(name, inline)
             case "--stale": options.staleSeconds = try duration(name, inline)
             case "--stale-if-error": options.staleIfErrorSeconds = try duration(name, inline)
-            case "--retries":
-                let text = try value(name, inline: inline)
-                guard let n = Int(text), n >= 0 else { throw .badNumber(option: name, value: text) }
-                options.retries = n
+            case "--retries": options.retries = Int(try UserNumbers.retries.parse(try value(name, inline: inline), name: name))
             case "--env":
                 let variable = try value(name, inline: inline)
                 guard !variable.isEmpty else { throw .missingValue(name) }

@@ -5,9 +5,6 @@ struct ConfigSchema {
     var config = UserConfig()
     var issues: [ConfigIssue] = []
 
-    /// Bounds `retries`: more than this hammers a failing service for minutes.
-    static let maxRetries: Int64 = 10
-
     /// Checks one table and merges what is valid into `config`; a table under an unknown name is
     /// reported once at its header, not once per key.
     mutating func read(_ table: TOMLTable) {
@@ -106,17 +103,25 @@ struct ConfigSchema {
     private mutating func duration(_ entry: TOMLEntry, in table: TOMLTable) -> Int64? {
         guard let text = typed(entry, "a duration string such as \"10m\"", in: table,
                                { if case .string(let s) = $0 { s } else { nil } }) else { return nil }
-        if let seconds = Duration.seconds(text) { return seconds }
-        issue(entry, "'\(entry.key)' in [\(table.name)]: \(CachewrapError.badDuration(text).message)")
-        return nil
+        return checked(entry, in: table) { name throws(CachewrapError) in try UserNumbers.duration.parse(text, name: name) }
     }
 
     private mutating func retries(_ entry: TOMLEntry, in table: TOMLTable) -> Int? {
         guard let n = typed(entry, "an integer", in: table, { if case .integer(let n) = $0 { n } else { nil } })
         else { return nil }
-        if (0...Self.maxRetries).contains(n) { return Int(n) }
-        issue(entry, "'retries' in [\(table.name)] must be between 0 and \(Self.maxRetries), not \(n)")
-        return nil
+        return checked(entry, in: table) { name throws(CachewrapError) in try UserNumbers.retries.check(n, name: name) }.map { Int($0) }
+    }
+
+    /// A number through its `NumberSetting`, its problem reported on the entry's line.
+    private mutating func checked(_ entry: TOMLEntry, in table: TOMLTable,
+                                  _ read: (String) throws(CachewrapError) -> Int64) -> Int64? {
+        let name = "'\(entry.key)' in [\(table.name)]"
+        do {
+            return try read(name)
+        } catch {
+            issue(entry, error.message(naming: name))
+            return nil
+        }
     }
 
     /// An array of strings, keeping the valid ones and reporting each invalid one.

@@ -103,7 +103,9 @@ public enum RemoteConfigError: Error, Equatable, Sendable {
         case .badURL(let why):
             "CACHEWRAP_REMOTE: \(why) (expected redis://[USER@]HOST[:PORT][/DB] or redis+unix:///PATH[?db=N])"
         case .badMode(let mode): "CACHEWRAP_REMOTE_MODE='\(mode.prefix(40))': use rw, ro or off"
-        case .badTimeout(let text): "CACHEWRAP_REMOTE_TIMEOUT='\(text.prefix(40))': use a duration from 1ms to 60s, e.g. 50ms or 1s"
+        case .badTimeout(let text):
+            "CACHEWRAP_REMOTE_TIMEOUT='\(text.prefix(40))': use a duration from \(UserNumbers.remoteTimeout.limits.low) "
+                + "to \(UserNumbers.remoteTimeout.limits.high), e.g. 50ms or 1s"
         case .badNamespace(let why): "CACHEWRAP_REMOTE_NAMESPACE: \(why)"
         case .passwordFile(let path, let why): "CACHEWRAP_REMOTE_PASSWORD_FILE \(path): \(why)"
         case .twoPasswords: "set only one of CACHEWRAP_REMOTE_PASSWORD and CACHEWRAP_REMOTE_PASSWORD_FILE"

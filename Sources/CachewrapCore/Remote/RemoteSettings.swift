@@ -35,9 +35,9 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
         self.mode = mode; self.timeoutMs = timeoutMs
     }
 
+    /// The range (`UserNumbers.remoteTimeout`, 1ms to 60s): above a minute a "cache" lookup is
+    /// no longer cheaper than running most tools.
     public static let defaultTimeoutMs: Int64 = 50
-    /// Above a minute a "cache" lookup is no longer cheaper than running most tools.
-    static let maxTimeoutMs: Int64 = 60_000
 
     /// Reads the environment (through `lookup`, so tests need not touch the process's own); nil
     /// when `CACHEWRAP_REMOTE` is unset or empty. The wrap path should warn once on an error and
@@ -52,8 +52,12 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
             settings.mode = parsed
         }
         if let timeout = lookup("CACHEWRAP_REMOTE_TIMEOUT"), !timeout.isEmpty {
-            guard let ms = Duration.milliseconds(timeout), ms > 0, ms <= maxTimeoutMs else { throw .badTimeout(timeout) }
-            settings.timeoutMs = ms
+            // Refused with the other remote settings, not defaulted: `doctor` and `config` show it.
+            do {
+                settings.timeoutMs = try UserNumbers.remoteTimeout.parse(timeout, name: "CACHEWRAP_REMOTE_TIMEOUT")
+            } catch {
+                throw .badTimeout(timeout)
+            }
         }
         let namespace = lookup("CACHEWRAP_REMOTE_NAMESPACE").flatMap { $0.isEmpty ? nil : $0 }
         settings.namespace = namespace ?? defaultNamespace()

@@ -18,31 +18,21 @@ public struct Backoff: Sendable, Equatable {
                                                 using random: inout R) -> Int64? {
         let left = budgetMs - spentMs
         if let hint = hintSeconds {
-            let wanted = hint * 1000
+            let wanted = hint.multipliedSaturating(by: 1000)
             return wanted <= left ? wanted : nil
         }
-        let exponent = min(attempt, 30)
-        let ceiling = min(capMs, baseMs << exponent)
+        // Saturating: a shift would drop the high bits of a large base and wrap negative.
+        let ceiling = min(capMs, baseMs.multipliedSaturating(by: 1 << Int64(min(max(attempt, 0), 30))))
         let wait = ceiling > 0 ? Int64.random(in: 0...ceiling, using: &random) : 0
         return wait <= left ? wait : (left > 0 ? left : nil)
     }
 
     /// The policy from the environment: CACHEWRAP_RETRY_BASE, CACHEWRAP_RETRY_CAP and
-    /// CACHEWRAP_RETRY_BUDGET take durations (`500ms`, `2s`); a bad value is warned about and
-    /// the default kept.
+    /// CACHEWRAP_RETRY_BUDGET take durations (`500ms`, `2s`, at most 1h); a bad value is warned
+    /// about and the default kept.
     public static func fromEnvironment() -> Backoff {
-        var backoff = Backoff()
-        func read(_ name: String, _ apply: (Int64) -> Void) {
-            guard let text = Environment.get(name), !text.isEmpty else { return }
-            guard let ms = Duration.milliseconds(text) else {
-                Console.warn("\(name): \(CachewrapError.badDuration(text).message); using the default")
-                return
-            }
-            apply(ms)
-        }
-        read("CACHEWRAP_RETRY_BASE") { backoff.baseMs = $0 }
-        read("CACHEWRAP_RETRY_CAP") { backoff.capMs = $0 }
-        read("CACHEWRAP_RETRY_BUDGET") { backoff.budgetMs = $0 }
-        return backoff
+        let defaults = Backoff()
+        return Backoff(baseMs: EnvironmentNumbers.retryBase ?? defaults.baseMs, capMs: EnvironmentNumbers.retryCap ?? defaults.capMs,
+                       budgetMs: EnvironmentNumbers.retryBudget ?? defaults.budgetMs)
     }
 }

@@ -18,6 +18,9 @@ public struct RunOutcome: Sendable {
     var spill: SpillFile? = nil
     /// A write of the live output to the user failed: the answer did not reach them whole.
     var writeFailure: WriteFailure? = nil
+    /// The output's size when it passed the recording limit (one reason for `overflowed`, the
+    /// only one the user is told about); nil otherwise.
+    var overLimitBytes: Int? = nil
 
     /// Bytes the tool wrote on stdout and stderr, whether recorded in memory or spilled.
     var stdoutCount: Int { spill?.stdoutCount ?? transcript.stdoutCount }
@@ -147,6 +150,7 @@ struct ChildProcess {
         outcome.interruptedBy = interruptedBy
         outcome.spill = overflowed ? nil : pump.spill
         outcome.writeFailure = pump.writeFailure
+        outcome.overLimitBytes = pump.overLimit ? pump.outputBytes : nil
         return outcome
     }
 

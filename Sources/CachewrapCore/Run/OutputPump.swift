@@ -27,6 +27,11 @@ struct OutputPump {
     /// The first write to the user that failed (their end closed, a full disk): that stream is
     /// then closed on the tool too, as it would be without cachewrap.
     private(set) var writeFailure: WriteFailure?
+    /// The recording stopped because it passed `recordLimit` (not because a spill failed or the
+    /// reader went away): the one reason worth telling the user, who can raise the limit.
+    private(set) var overLimit = false
+    /// Bytes read from the tool's stdout and stderr, recorded or not.
+    private(set) var outputBytes = 0
 
     init(recordLimit: Int, holdBack: Int, stdin: ToolStdin, spillDirectory: String?) {
         self.recordLimit = recordLimit
@@ -74,6 +79,7 @@ struct OutputPump {
     /// of the stream is gone.
     private mutating func take(stream: UInt8, _ chunk: UnsafeRawBufferPointer) -> Bool {
         let wasShown = shown
+        outputBytes += chunk.count
         if !overflowed { record(stream: stream, chunk) }
         if wasShown { return show(stream: stream, chunk) }
         // Still held back: the chunk is in the in-memory head unless recording stopped or spilled.
@@ -93,7 +99,10 @@ struct OutputPump {
     /// past the record limit or when no spill file can be had.
     private mutating func record(stream: UInt8, _ chunk: UnsafeRawBufferPointer) {
         let recorded = spill?.size ?? transcript.bytes.count
-        guard recorded + chunk.count + 5 <= recordLimit else { return giveUp() }
+        guard recorded + chunk.count + 5 <= recordLimit else {
+            overLimit = true
+            return giveUp()
+        }
         if let spill {
             if !spill.append(stream: stream, chunk) { giveUp() }
             return

@@ -23,12 +23,12 @@ final class SQLiteDatabase {
     /// gives up, the next commit tries again.
     static let checkpointWaitMs: Int32 = 20
 
-    /// Opens (creating if needed) the database at `path` with a busy timeout, so concurrent
-    /// cachewrap processes wait for each other instead of failing with "database is locked".
-    init(path: String) throws(Failure) {
+    /// Opens (creating if needed, unless `flags` say otherwise) the database at `path` with a busy
+    /// timeout, so concurrent cachewrap processes wait for each other instead of failing with
+    /// "database is locked".
+    init(path: String, flags: Int32 = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) throws(Failure) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)

@@ -3,6 +3,8 @@
 public final class Store {
     let db: SQLiteDatabase
     public let location: CacheLocation
+    /// False for a store opened only to read (StoreReader.swift): it never moves a file aside.
+    let writable: Bool
     /// Version 2: an output too large for memory lives in a file under `blobs/` named by its
     /// hash (its `frames` column is NULL). Version 3: every output has a content check and
     /// every entry a digest bound to its CID (`AnswerCheck`), checked before a replay.
@@ -53,6 +55,7 @@ public final class Store {
     /// made, with one warning: losing a cache is cheap, refusing to run is not.
     public init(location: CacheLocation = .fromEnvironment()) throws(CachewrapError) {
         self.location = location
+        writable = true
         try location.prepare()
         do {
             db = try Store.open(location)
@@ -64,6 +67,13 @@ public final class Store {
         } catch {
             throw .storeUnavailable("\(location.databasePath): \(error.message)")
         }
+    }
+
+    /// A store over a connection opened only to read (see StoreReader.swift).
+    init(location: CacheLocation, readOnly db: SQLiteDatabase) {
+        self.location = location
+        self.db = db
+        writable = false
     }
 
     private static func open(_ location: CacheLocation) throws(SQLiteDatabase.Failure) -> SQLiteDatabase {
@@ -99,7 +109,7 @@ public final class Store {
         do {
             return try body()
         } catch {
-            if error.isCorruption {
+            if error.isCorruption && writable {
                 let aside = location.moveAside()
                 throw .storeUnavailable("cache database is damaged (\(error.message)); moved it to \(aside)")
             }

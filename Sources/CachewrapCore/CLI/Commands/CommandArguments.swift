@@ -46,3 +46,11 @@ func openStoreForCommand() throws(CachewrapError) -> Store {
     try store.foldHitLog()
     return store
 }
+
+/// Opens the store for a command that only reads it (`ls`, `stats`, `show`): a cache this user
+/// can write gets its logged hits folded in first, so counts are current; any other (not made
+/// yet, another user's, a read-only mount) is read as it is, and nothing is created.
+func openStoreForReading() throws(CachewrapError) -> Store {
+    let location = CacheLocation.fromEnvironment()
+    return Store.canWrite(location) ? try openStoreForCommand() : try Store.forReading(location)
+}

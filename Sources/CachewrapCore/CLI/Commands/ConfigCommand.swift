@@ -25,7 +25,7 @@ enum ConfigCommand {
         let config = loaded.config
         var lines = ["config file: \(path) (\(loaded.exists ? "found" : "not found: built-in defaults"))"]
         let generic = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide([]).ttlSeconds
-        lines.append("generic (cachewrap -- CMD): ttl \(exact(generic)) (\(config.defaultTTL == nil ? "built-in" : "config"))")
+        lines.append("generic (cachewrap -- CMD): ttl \(Duration.exact(seconds: generic)) (\(config.defaultTTL == nil ? "built-in" : "config"))")
         for tool in Policies.known {
             guard let builtIn = Policies.builtIn(tool) else { continue }
             lines.append("\(tool): " + settings(of: tool, builtIn: builtIn, config: config))
@@ -43,20 +43,12 @@ enum ConfigCommand {
         for (label, table) in [("ttl", spec.ttlOverrides), ("stale", spec.staleAfter)] where !table.isEmpty {
             // "*" last: it applies to whatever the named lines do not cover.
             let names = table.keys.sorted { ($0 == "*" ? 1 : 0, $0) < ($1 == "*" ? 1 : 0, $1) }
-            parts.append(label + " " + names.map { "\"\($0)\" \(exact(table[$0] ?? 0))" }.joined(separator: ", "))
+            parts.append(label + " " + names.map { "\"\($0)\" \(Duration.exact(seconds: table[$0] ?? 0))" }.joined(separator: ", "))
         }
         if !own.cacheable.isEmpty {
             parts.append("extra cacheable " + own.cacheable.map { "\"\($0)\"" }.joined(separator: ", "))
         }
         if !own.env.isEmpty { parts.append("extra env " + own.env.joined(separator: ", ")) }
         return parts.joined(separator: "; ")
-    }
-
-    /// A duration as the config file would write it, without rounding: 90s stays 90s, 300 is 5m.
-    static func exact(_ seconds: Int64) -> String {
-        for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds > 0 && seconds % size == 0 {
-            return "\(seconds / size)\(unit)"
-        }
-        return "\(seconds)s"
     }
 }

@@ -48,7 +48,7 @@ enum ExplainCommand {
         case .expired(let cached):
             return "miss (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, expired)"
         case .fresh(let cached):
-            let expires = ttl.map { cached.createdMs + CacheLookup.milliseconds($0) } ?? cached.expiresMs
+            let expires = ttl.map { Clock.expiry(createdMs: cached.createdMs, ttlSeconds: $0) } ?? cached.expiresMs
             return "hit (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, fresh for \(Duration.format(seconds: (expires - now) / 1000)))"
         }
     }

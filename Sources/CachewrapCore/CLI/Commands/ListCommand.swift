@@ -2,7 +2,7 @@
 enum ListCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         let parsed = try CommandArguments(args, command: "ls", flags: ["--json"], valued: ["--tool"])
-        let entries = try openStoreForCommand().list(tool: parsed.values["--tool"])
+        let entries = try openStoreForReading().list(tool: parsed.values["--tool"])
         let now = Clock.nowMs()
         if parsed.has("--json") {
             Console.output(JSONValue.array(entries.map { json($0, now: now) }).canonicalText + "\n")

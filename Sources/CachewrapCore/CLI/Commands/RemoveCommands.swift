@@ -15,7 +15,7 @@ enum RemoveCommand {
         case (true, nil, true) where parsed.values["--op"] == nil:
             removed = try store.removeExpired()
         default:
-            throw .usage("usage: cachewrap rm CID-PREFIX... | --tool T [--op \"pr list\"] | --expired")
+            throw .usage(HelpText.command("rm")?.usage ?? "")
         }
         Console.notice("removed \(removed) \(removed == 1 ? "entry" : "entries")")
         return 0
@@ -43,10 +43,7 @@ enum GCCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         let parsed = try CommandArguments(args, command: "gc", valued: ["--max-size"])
         var maxBytes = defaultMaxBytes
-        if let text = parsed.values["--max-size"] {
-            guard let size = ByteSize.parse(text) else { throw .badSize(text) }
-            maxBytes = size
-        }
+        if let text = parsed.values["--max-size"] { maxBytes = try UserNumbers.storeSize.parse(text, name: "gc --max-size") }
         let store = try openStoreForCommand()
         let expired = try store.removeExpired(before: Clock.nowMs() - keepExpiredMs)
         let evicted = try store.evict(toFit: maxBytes)

@@ -3,9 +3,9 @@ enum ShowCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         let parsed = try CommandArguments(args, command: "show", flags: ["--stdout", "--stderr", "--json"],
                                           maxPositionals: 1)
-        guard let prefix = parsed.positionals.first else { throw .usage("usage: cachewrap show CID-PREFIX [--stdout|--stderr|--json]") }
+        guard let prefix = parsed.positionals.first else { throw .usage(HelpText.command("show")?.usage ?? "") }
         guard parsed.flags.count <= 1 else { throw .usage("cachewrap show: choose one of --stdout, --stderr, --json") }
-        let store = try openStoreForCommand()
+        let store = try openStoreForReading()
         let entry = try store.entry(prefix: prefix)
         let transcript = Transcript(frames: try store.frames(cid: entry.cid)) ?? Transcript()
         if parsed.has("--stdout") || parsed.has("--stderr") {

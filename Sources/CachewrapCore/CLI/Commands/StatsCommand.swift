@@ -4,7 +4,7 @@
 enum StatsCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         let parsed = try CommandArguments(args, command: "stats", flags: ["--json"], valued: ["--tool"])
-        let store = try openStoreForCommand()
+        let store = try openStoreForReading()
         let tool = parsed.values["--tool"]
         var numbers = try gather(store, tool: tool)
         if parsed.has("--json") {
