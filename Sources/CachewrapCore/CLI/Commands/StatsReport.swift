@@ -53,7 +53,8 @@ struct StatsReport {
             ("stale served", "\(t[.staleServed])"),
             ("passthrough", "\(t[.passthrough]) (not cacheable: ran as is)"),
             ("store", "\(plural(numbers.entries, "entry", "entries")), \(ByteSize.format(numbers.bytes))"
-                + " (\(t[.expirations]) expired, \(t[.evictions]) evicted)"),
+                + " (\(t[.expirations]) expired, \(t[.evictions]) evicted, "
+                + style.paint("\(t[.damaged]) damaged", t[.damaged] > 0 ? .warning : .faint) + ")"),
         ]
         return [style.paint("cachewrap stats", .heading)]
             + (rows + remoteRows()).map { "  " + TextColumns.pad($0.0, 14) + $0.1 }
