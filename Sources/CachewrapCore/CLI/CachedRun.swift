@@ -26,10 +26,11 @@ struct CachedRun {
         let options = request.options
         let stdinData = request.readStdin(decision)
         let terminal = TerminalShape.ofStdout()
-        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal)
+        let location = CacheLocation.fromEnvironment()
+        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal,
+                              salt: SaltProvider { Salt.forRun(location, remote: RemoteTier.settings) })
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
-        let location = CacheLocation.fromEnvironment()
         let cache = location.directory
         // The hit path: the entry's hot file, no database. Every stored entry has one, so the
         // hot file alone also answers "expired" and "missing".
@@ -157,7 +158,7 @@ struct CachedRun {
                stdoutBytes: Int, stderrBytes: Int) -> EntryInfo {
         EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
                   display: Display.commandLine(tool: request.tool, arguments: request.arguments,
-                                               secret: decision.secretArguments),
+                                               redaction: decision.redaction),
                   context: key.context, createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode,
                   durationMs: durationMs, stdoutBytes: Int64(stdoutBytes), stderrBytes: Int64(stderrBytes))
     }

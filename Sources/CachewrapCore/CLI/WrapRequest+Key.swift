@@ -10,13 +10,22 @@ extension WrapRequest {
     var commandLine: [Argument] { [Argument(tool)] + arguments }
 
     func key(policy: PolicySpec, decision: Decision, toolPath: String, stdin: [UInt8]?,
-             terminal: TerminalShape = .ofStdout()) -> InvocationKey {
+             terminal: TerminalShape = .ofStdout(), salt: SaltProvider) -> InvocationKey {
         // Generic commands key on their whole argv (the command is the "tool"); known tools on
         // their name plus arguments, wherever the binary lives.
         KeyBuilder(tool: generic ? "--" : policy.tool, toolPath: toolPath,
-                   arguments: generic ? commandLine : arguments, decision: decision,
-                   stdinDigest: stdin.map { "sha256:" + Hex.encode(SHA256.hash($0)) },
-                   terminal: terminal).build()
+                   arguments: generic ? commandLine : arguments, decision: decision, stdin: stdin,
+                   terminal: terminal, salt: salt).build()
+    }
+
+    /// The key `key` and `explain` show: the one a real call would use, read without writing
+    /// anything (see `Salt.forInspection`). A provisional CID is said so on stderr.
+    func inspectionKey(policy: PolicySpec, decision: Decision, toolPath: String) -> InvocationKey {
+        let location = CacheLocation.fromEnvironment()
+        let key = self.key(policy: policy, decision: decision, toolPath: toolPath, stdin: readStdin(decision),
+                           salt: SaltProvider { Salt.forInspection(location, remote: RemoteTier.settings) })
+        if key.isProvisional { Console.notice(Salt.Origin.ephemeral.summary) }
+        return key
     }
 
     /// Reads stdin when the policy keys on it and it carries data; a terminal is never read.
