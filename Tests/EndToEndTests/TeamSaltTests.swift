@@ -11,23 +11,26 @@ import Testing
 @Suite struct TeamSaltTests {
     /// Reads its stdin (keyed, salted) and prints a constant.
     static let toolScript = "cat > /dev/null\nprintf 'salted out\\n'"
-    static let args = ["--env", "GH_TOKEN", "--", "fakeTool", "arg"]
+    static func args(_ arg: String) -> [String] { ["--env", "GH_TOKEN", "--", "fakeTool", arg] }
     static let stdin = Array("shared input\n".utf8)
 
     static func env(_ machine: TestSandbox, tools: TestSandbox, port: UInt16, mode: String? = nil) -> [String: String] {
         var env = TeamCacheTests.env(machine, tools: tools, remote: "redis://127.0.0.1:\(port)", mode: mode)
         env["GH_TOKEN"] = "team-token-4711"
+        // About agreeing on a salt, not about the deadline (TeamCacheOutageTests is): a loaded
+        // machine must not time a first fetch out and leave a machine on its local salt.
+        env["CACHEWRAP_REMOTE_TIMEOUT"] = "5s"
         return env
     }
 
-    static func run(_ env: [String: String], tools: TestSandbox) throws -> RunResult {
-        let result = try cachewrap(Self.args, env: env, cwd: tools.root, stdin: Self.stdin)
+    static func run(_ env: [String: String], tools: TestSandbox, arg: String = "arg") throws -> RunResult {
+        let result = try cachewrap(Self.args(arg), env: env, cwd: tools.root, stdin: Self.stdin)
         #expect(result.status == 0 && result.stdoutText == "salted out\n", "\(result.stderrText)")
         return result
     }
 
     static func cid(_ env: [String: String], tools: TestSandbox) throws -> String {
-        let key = try cachewrap(["key"] + Self.args, env: env, cwd: tools.root, stdin: Self.stdin)
+        let key = try cachewrap(["key"] + Self.args("arg"), env: env, cwd: tools.root, stdin: Self.stdin)
         return String(key.stdoutText.split(separator: "\n").first ?? "")
     }
 
@@ -88,6 +91,24 @@ import Testing
         _ = try Self.run(Self.env(late, tools: tools, port: server.port, mode: "ro"), tools: tools)
         #expect(tools.counter("fakeTool") == 2, "a reader that finds the salt replays the writer's entry")
         #expect(try Self.keptSalt(late)?.bytes == Self.teamSalt(server))
+    }
+
+    /// A server that lost the salt (restarted without persistence, evicted, flushed) gets the
+    /// kept one back from the next flusher, so a machine that joins later still shares.
+    @Test func aSaltTheServerLostIsPutBack() throws {
+        let server = try RedisServer()
+        let tools = try TestSandbox(), a = try TestSandbox(), b = try TestSandbox()
+        tools.writeTool("fakeTool", script: Self.toolScript)
+        let envA = Self.env(a, tools: tools, port: server.port)
+        _ = try Self.run(envA, tools: tools)
+        #expect(try TeamCacheTests.waitFor { try TeamCacheTests.dbsize(server) == 2 })
+        try server.admin(["FLUSHALL"])
+        _ = try Self.run(envA, tools: tools, arg: "after-the-flush")
+        let kept = try #require(try Self.keptSalt(a)?.bytes)
+        #expect(try TeamCacheTests.waitFor { try TeamCacheTests.dbsize(server) == 2 && Self.teamSalt(server) == kept },
+                "the flusher put A's salt back beside A's new entry")
+        _ = try Self.run(Self.env(b, tools: tools, port: server.port), tools: tools, arg: "after-the-flush")
+        #expect(tools.counter("fakeTool") == 2, "B replays A's entry: they agree on the salt")
     }
 
     @Test func anUnreachableServerFallsBackToTheLocalSalt() throws {

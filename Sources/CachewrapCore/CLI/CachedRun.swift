@@ -28,7 +28,7 @@ struct CachedRun {
         let terminal = TerminalShape.ofStdout()
         let location = CacheLocation.fromEnvironment()
         let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal,
-                              salt: SaltProvider { Salt.forRun(location, remote: RemoteTier.settings) })
+                              salt: SaltProvider { Salt.forRun(location, remote: RemoteTier.remote(cacheDirectory: location.directory)) })
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
         let cache = location.directory
@@ -69,7 +69,7 @@ struct CachedRun {
             }
             // Team cache (L2), only after a local miss: see RemoteTier.swift.
             if !options.refresh, !BackgroundRefresh.isBackground,
-               let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: cache), let opened = store.get(),
+               let remote = RemoteTier.remote(cacheDirectory: cache), let opened = store.get(),
                let status = remoteLookup(remote, key: key, lookup: lookup, store: opened, cache: cache) {
                 return status
             }

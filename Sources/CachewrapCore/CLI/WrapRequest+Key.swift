@@ -23,7 +23,7 @@ extension WrapRequest {
     func inspectionKey(policy: PolicySpec, decision: Decision, toolPath: String) -> InvocationKey {
         let location = CacheLocation.fromEnvironment()
         let key = self.key(policy: policy, decision: decision, toolPath: toolPath, stdin: readStdin(decision),
-                           salt: SaltProvider { Salt.forInspection(location, remote: RemoteTier.settings) })
+                           salt: SaltProvider { Salt.forInspection(location, remote: RemoteTier.remote(cacheDirectory: location.directory)) })
         if key.isProvisional { Console.notice(Salt.Origin.ephemeral.summary) }
         return key
     }

@@ -96,8 +96,9 @@ enum SaltFile {
     /// Puts `salt` at `path` unless a salt is there already, and returns the salt that is there
     /// now. Race-free: the bytes are written whole to a private temp file, which `link` puts in
     /// place only if nothing is there, so concurrent first calls all end up with the one that
-    /// won. A damaged file (not 32 bytes) is replaced, which only costs the entries keyed with it.
-    static func install(_ path: String, _ salt: [UInt8]) -> [UInt8]? {
+    /// won. A damaged file (not 32 bytes) is replaced, which only costs the entries keyed with it;
+    /// so is any file when `replacing` (a team salt that changed on the server).
+    static func install(_ path: String, _ salt: [UInt8], replacing: Bool = false) -> [UInt8]? {
         let temp = "\(path).tmp-\(getpid())-\(Deadline.nowNs())"
         let fd = open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return nil }
@@ -106,9 +107,11 @@ enum SaltFile {
         close(fd)
         defer { unlink(temp) }
         guard written else { return nil }
-        if link(temp, path) == 0 { return salt }
-        guard errno == EEXIST else { return nil }
-        if let existing = bytes(at: path) { return existing }
+        if !replacing {
+            if link(temp, path) == 0 { return salt }
+            guard errno == EEXIST else { return nil }
+            if let existing = bytes(at: path) { return existing }
+        }
         return rename(temp, path) == 0 ? salt : nil
     }
 }

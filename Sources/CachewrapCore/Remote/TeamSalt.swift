@@ -7,22 +7,20 @@ import Glibc
 extension Salt {
     /// For a call that may store: the team's salt, else `<cache>/salt` (made on first need, the
     /// cache dir too), else, if neither can be had or made, an ephemeral one.
-    static func forRun(_ location: CacheLocation, remote settings: RemoteSettings?) -> Salt {
-        resolve(location, remote: settings, writing: true)
+    static func forRun(_ location: CacheLocation, remote: RemoteCache?) -> Salt {
+        resolve(location, remote: remote, writing: true)
     }
 
     /// For `key` and `explain`, which write nothing: the salt a run would use if there is one
     /// (the team's may be read from the server, but is not kept), else an ephemeral one, which
     /// makes the CID provisional. A cache dir that does not exist is not made, nor asked about.
-    static func forInspection(_ location: CacheLocation, remote settings: RemoteSettings?) -> Salt {
-        resolve(location, remote: settings, writing: false)
+    static func forInspection(_ location: CacheLocation, remote: RemoteCache?) -> Salt {
+        resolve(location, remote: remote, writing: false)
     }
 
-    private static func resolve(_ location: CacheLocation, remote settings: RemoteSettings?, writing: Bool) -> Salt {
-        if let settings, settings.mode != .off,
-           let team = TeamSalt(settings: settings, location: location).salt(writing: writing) {
-            return team
-        }
+    /// `remote` is nil without a team cache (or in mode `off`, which never connects).
+    private static func resolve(_ location: CacheLocation, remote: RemoteCache?, writing: Bool) -> Salt {
+        if let remote, let team = TeamSalt(remote: remote, location: location).salt(writing: writing) { return team }
         return local(location, writing: writing) ?? .ephemeral()
     }
 }
@@ -32,8 +30,10 @@ extension Salt {
 /// fetched once within the lookup deadline, and kept in `<cache>/salt.<id>` (0600), so later calls,
 /// hits included, never touch the network for it. `ro` machines only read it.
 struct TeamSalt {
-    let settings: RemoteSettings
+    /// The process's client, shared with the lookup, so a first call connects once.
+    let remote: RemoteCache
     let location: CacheLocation
+    var settings: RemoteSettings { remote.settings }
 
     /// How long a cache waits before asking again for a salt the namespace does not have yet
     /// (only `ro` machines can find none): without it every salted call, hits included, would ask.
@@ -64,7 +64,6 @@ struct TeamSalt {
         if let bytes = SaltFile.bytes(at: path) { return Salt(bytes: bytes, origin: origin) }
         var st = stat()
         guard writing || stat(location.directory, &st) == 0, !recentlyAbsent() else { return nil }
-        let remote = RemoteCache(settings: settings, cacheDirectory: location.directory)
         switch remote.namespaceSalt(proposing: writing && settings.mode == .rw ? Salt.randomBytes() : nil) {
         case .found(let bytes):
             guard writing, (try? location.makeDirectory()) != nil, let kept = SaltFile.install(path, bytes) else {
@@ -77,6 +76,16 @@ struct TeamSalt {
         case .unavailable:
             return nil
         }
+    }
+
+    /// Run by the detached flusher (so never on a user's path): puts the kept salt back when the
+    /// server lost it (a restart without persistence, an eviction, FLUSHDB), so machines that join
+    /// later take the same one; if another salt won meanwhile, keeps that one from now on, since
+    /// the namespace must agree on one (this cache's older entries then merely miss).
+    func reconcile() {
+        guard let kept = SaltFile.bytes(at: keptPath), case .found(let current) = remote.namespaceSalt(proposing: kept),
+              current != kept else { return }
+        _ = SaltFile.install(keptPath, current, replacing: true)
     }
 
     private func recentlyAbsent() -> Bool {
