@@ -40,9 +40,10 @@ import Testing
         return value
     }
 
-    /// The `salt.*` file a machine keeps, with its mode.
+    /// The `salt.<id>` file a machine keeps (not its `.absent` note), with its mode.
     static func keptSalt(_ machine: TestSandbox) throws -> (bytes: [UInt8], mode: mode_t)? {
-        let names = try FileManager.default.contentsOfDirectory(atPath: machine.cacheDir).filter { $0.hasPrefix("salt.") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: machine.cacheDir)
+            .filter { $0.hasPrefix("salt.") && !$0.hasSuffix(".absent") }
         guard names.count == 1, let data = FileManager.default.contents(atPath: machine.cacheDir + "/" + names[0]) else { return nil }
         var st = stat()
         stat(machine.cacheDir + "/" + names[0], &st)
@@ -81,9 +82,14 @@ import Testing
         let server = try RedisServer()
         let tools = try TestSandbox(), reader = try TestSandbox(), writer = try TestSandbox(), late = try TestSandbox()
         tools.writeTool("fakeTool", script: Self.toolScript)
-        _ = try Self.run(Self.env(reader, tools: tools, port: server.port, mode: "ro"), tools: tools)
+        let readerEnv = Self.env(reader, tools: tools, port: server.port, mode: "ro")
+        _ = try Self.run(readerEnv, tools: tools)
         #expect(try server.calls("set") == 0 && Self.teamSalt(server) == nil, "ro writes no salt")
         #expect(try Self.keptSalt(reader) == nil, "nothing to keep yet: the local salt served")
+        let gets = try server.calls("get")
+        _ = try Self.run(readerEnv, tools: tools)
+        #expect(tools.counter("fakeTool") == 1, "a local hit on the local salt")
+        #expect(try server.calls("get") == gets, "a salt found missing is not asked for again at once")
 
         let writerEnv = Self.env(writer, tools: tools, port: server.port)
         _ = try Self.run(writerEnv, tools: tools)

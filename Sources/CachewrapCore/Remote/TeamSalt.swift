@@ -95,7 +95,9 @@ struct TeamSalt {
         return Clock.nowMs() < until
     }
 
+    /// On a first call the cache dir may not exist yet: it is made, as the local salt will be.
     private func noteAbsent() {
+        guard (try? location.makeDirectory()) != nil else { return }
         let fd = open(absentPath, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return }
         FileIO.writeAll(fd, String(Clock.nowMs() + Self.absentRetryMs))
