@@ -256,13 +256,11 @@ import Testing
                     "-H", "Accept: application/json", "user"]
         let d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
-        #expect(d.redaction.redact(args) == [2: "authorization: <redacted>", 3: "-HX-Token: <redacted>",
-                                              4: "--header=Authorization: <redacted>"])
+        #expect(d.redaction.redact(args) == [2: "authorization: <redacted>", 3: "-HX-Token: <redacted>", 4: "--header=Authorization: <redacted>"])
     }
 
     @Test func plainHeadersAreNotSecret() {
-        let args = ["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"]
-        let d = GhPolicy.spec.decide(args)
+        let args = ["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"], d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
         #expect(d.redaction.redact(args).isEmpty)
     }

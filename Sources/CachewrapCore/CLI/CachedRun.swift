@@ -28,7 +28,7 @@ struct CachedRun {
         let terminal = TerminalShape.ofStdout()
         let location = CacheLocation.fromEnvironment()
         let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdinData, terminal: terminal,
-                              salt: SaltProvider { Salt.forRun(location, remote: RemoteTier.remote(cacheDirectory: location.directory)) })
+                              salt: WrapRequest.salt(of: location, writing: true))
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
         let cache = location.directory

@@ -23,9 +23,18 @@ extension WrapRequest {
     func inspectionKey(policy: PolicySpec, decision: Decision, toolPath: String) -> InvocationKey {
         let location = CacheLocation.fromEnvironment()
         let key = self.key(policy: policy, decision: decision, toolPath: toolPath, stdin: readStdin(decision),
-                           salt: SaltProvider { Salt.forInspection(location, remote: RemoteTier.remote(cacheDirectory: location.directory)) })
+                           salt: Self.salt(of: location, writing: false))
         if key.isProvisional { Console.notice(Salt.Origin.ephemeral.summary) }
         return key
+    }
+
+    /// The salt of a key in `location`, loaded only if the key has something to salt: a call
+    /// that may store makes it (`Salt.forRun`), `key` and `explain` only read it.
+    static func salt(of location: CacheLocation, writing: Bool) -> SaltProvider {
+        SaltProvider {
+            let remote = RemoteTier.remote(cacheDirectory: location.directory)
+            return writing ? Salt.forRun(location, remote: remote) : Salt.forInspection(location, remote: remote)
+        }
     }
 
     /// Reads stdin when the policy keys on it and it carries data; a terminal is never read.
