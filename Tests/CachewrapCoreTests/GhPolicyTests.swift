@@ -248,7 +248,7 @@ import Testing
         let args = ["api", "-H", "Authorization: token abc", "user"]
         let d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
-        #expect(d.secretArguments == [2])
+        #expect(d.redaction.redact(args) == [2: "Authorization: <redacted>"])
     }
 
     @Test func inlineAndLongAuthorizationHeadersAreSecret() {
@@ -256,13 +256,13 @@ import Testing
                     "-H", "Accept: application/json", "user"]
         let d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
-        #expect(d.secretArguments == [2, 3, 4])
+        #expect(d.redaction.redact(args) == [2: "authorization: <redacted>", 3: "-HX-Token: <redacted>", 4: "--header=Authorization: <redacted>"])
     }
 
     @Test func plainHeadersAreNotSecret() {
-        let d = GhPolicy.spec.decide(["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"])
+        let args = ["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"], d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
-        #expect(d.secretArguments.isEmpty)
+        #expect(d.redaction.redact(args).isEmpty)
     }
 
     @Test func stdinIsKeyedOnlyWhenNamed() {

@@ -11,17 +11,18 @@ import Testing
 @Suite(.serialized) struct KeyBuilderTests {
     static let pipe = TerminalShape(isTerminal: false, columns: 0, rows: 0)
 
-    static func decision(keyEnv: [String] = ["GH_TOKEN", "GH_HOST"], secret: Set<Int> = []) -> Decision {
+    static let salt = Salt(bytes: Array(repeating: 7, count: Salt.size), origin: .local)
+
+    static func decision(keyEnv: [String] = ["GH_TOKEN", "GH_HOST"]) -> Decision {
         var d = Decision(.cacheable, "test", operation: "pr list")
         d.keyEnv = keyEnv
-        d.secretArguments = secret
         return d
     }
 
     static func key(_ args: [Argument] = [Argument("pr"), Argument("list")], decision: Decision = decision(),
-                    stdin: String? = nil, terminal: TerminalShape = pipe) -> InvocationKey {
+                    stdin: String? = nil, terminal: TerminalShape = pipe, salt: Salt = salt) -> InvocationKey {
         KeyBuilder(tool: "gh", toolPath: "/usr/bin/gh", arguments: args, decision: decision,
-                   stdinDigest: stdin, terminal: terminal).build()
+                   stdin: stdin.map { Array($0.utf8) }, terminal: terminal, salt: SaltProvider(fixed: salt)).build()
     }
 
     /// Runs `body` with `values` set (nil unsets), then restores the previous environment.
@@ -43,7 +44,7 @@ import Testing
             let key = Self.key()
             #expect(!key.text.contains("some-secret"))
             #expect(key.text.contains("sha256:"))
-            #expect(key.text.contains(Secret.digest(name: "GH_TOKEN", value: Array("some-secret".utf8))))
+            #expect(key.text.contains(Secret.digest(name: "GH_TOKEN", value: Array("some-secret".utf8), salt: Self.salt.bytes)))
             // A host is not a secret: it stays readable.
             #expect(key.text.contains("\"GH_HOST\":\"github.example\""))
         }
@@ -73,10 +74,10 @@ import Testing
     }
 
     @Test func sameSecretUnderTwoNamesDigestsDifferently() {
-        let value = Array("same".utf8)
-        #expect(Secret.digest(name: "GH_TOKEN", value: value) != Secret.digest(name: "GITHUB_TOKEN", value: value))
-        #expect(Secret.digest(name: "GH_TOKEN", value: value).hasPrefix("sha256:"))
-        #expect(Secret.digest(name: "GH_TOKEN", value: value).count == 7 + 64)
+        let value = Array("same".utf8), salt = Self.salt.bytes
+        #expect(Secret.digest(name: "GH_TOKEN", value: value, salt: salt) != Secret.digest(name: "GITHUB_TOKEN", value: value, salt: salt))
+        #expect(Secret.digest(name: "GH_TOKEN", value: value, salt: salt).hasPrefix("sha256:"))
+        #expect(Secret.digest(name: "GH_TOKEN", value: value, salt: salt).count == 7 + 64)
         #expect(Secret.isSecretName("GH_TOKEN") && Secret.isSecretName("VAST_API_KEY"))
         #expect(!Secret.isSecretName("GH_HOST"))
     }
@@ -102,19 +103,36 @@ import Testing
 
     @Test func secretArgumentsAreDigested() {
         let args = [Argument("api"), Argument("-H"), Argument("Authorization: token abc123"), Argument("user")]
-        let secret = Self.key(args, decision: Self.decision(keyEnv: [], secret: [2]))
+        let secret = Self.key(args, decision: Self.decision(keyEnv: []))
         let other = Self.key([Argument("api"), Argument("-H"), Argument("Authorization: token zzz999"),
-                              Argument("user")], decision: Self.decision(keyEnv: [], secret: [2]))
+                              Argument("user")], decision: Self.decision(keyEnv: []))
         #expect(!secret.text.contains("abc123"))
-        #expect(secret.text.contains("sha256:"))
+        let digest = Secret.digest(name: "argv", value: args[2].bytes, salt: Self.salt.bytes)
+        #expect(secret.text.contains(#"{"redacted":"Authorization: <redacted>","secret":"\#(digest)"}"#))
+        #expect(secret.text.contains(#""user"]"#), "arguments without a secret stay as they are")
         #expect(secret.cid != other.cid)
     }
 
     @Test func stdinDigestChangesTheKey() {
         let none = Self.key(stdin: nil)
-        let a = Self.key(stdin: "sha256:" + Hex.encode(SHA256.hash(Array("one".utf8))))
-        let b = Self.key(stdin: "sha256:" + Hex.encode(SHA256.hash(Array("two".utf8))))
+        let a = Self.key(stdin: "one")
+        let b = Self.key(stdin: "two")
         #expect(Set([none.cid, a.cid, b.cid]).count == 3)
+        #expect(!a.text.contains(Hex.encode(SHA256.hash(Array("one".utf8)))), "salted, not the plain digest")
+    }
+
+    /// Every digest takes the salt: another salt is another CID, unless nothing is salted, and
+    /// then the salt is not even loaded.
+    @Test func theSaltChangesOnlySaltedKeys() {
+        let other = Salt(bytes: Array(repeating: 8, count: Salt.size), origin: .local)
+        #expect(Self.key(stdin: "one").cid != Self.key(stdin: "one", salt: other).cid)
+        let args = [Argument("api"), Argument("repos/o/r?access_token=x")]
+        #expect(Self.key(args, decision: Self.decision(keyEnv: [])).cid
+                != Self.key(args, decision: Self.decision(keyEnv: []), salt: other).cid)
+        let plain = Self.key(decision: Self.decision(keyEnv: [])), plainOther = Self.key(decision: Self.decision(keyEnv: []), salt: other)
+        #expect(plain.cid == plainOther.cid && plain.saltOrigin == nil)
+        let provisional = Self.key(stdin: "one", salt: .ephemeral())
+        #expect(provisional.isProvisional && !Self.key(stdin: "one").isProvisional)
     }
 
     @Test func terminalShapeChangesTheKey() {
@@ -149,7 +167,7 @@ import Testing
         var d = Self.decision(keyEnv: [])
         d.ttlClass = .static
         let key = KeyBuilder(tool: "gh", toolPath: "/bin/sh", arguments: [Argument("--version")], decision: d,
-                             stdinDigest: nil, terminal: Self.pipe).build()
+                             stdin: nil, terminal: Self.pipe, salt: SaltProvider(fixed: Self.salt)).build()
         #expect(key.text.contains("\"binary\""))
         #expect(key.text.contains("/bin/sh"))
         #expect(!Self.key([Argument("--version")], decision: Self.decision(keyEnv: [])).text.contains("\"binary\""))

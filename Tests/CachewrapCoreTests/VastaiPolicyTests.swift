@@ -89,11 +89,14 @@ import Testing
     }
 
     @Test func keyInputs() {
-        let d = VastaiPolicy.spec.decide(["--url", "http://h", "--api-key", "secret", "show", "instances", "--raw"])
+        let argv = ["--url", "http://h", "--api-key", "secret", "show", "instances", "--raw"]
+        let d = VastaiPolicy.spec.decide(argv)
         #expect(d.commandClass == .cacheable)
         for name in ["VAST_API_KEY", "VAST_URL", "XDG_CONFIG_HOME"] { #expect(d.keyEnv.contains(name), "missing \(name)") }
-        #expect(d.secretArguments == [3], "the --api-key value is hashed, the --url stays readable")
-        #expect(VastaiPolicy.spec.decide(["show", "user", "--api-key=secret"]).secretArguments == [2])
+        #expect(d.redaction.redact(argv) == [3: "<redacted>"], "the --api-key value is hashed, the --url stays readable")
+        #expect(d.redaction.secretFlags.contains("--api-key"), "the policy names its own flag")
+        let inline = ["show", "user", "--api-key=secret"]
+        #expect(VastaiPolicy.spec.decide(inline).redaction.redact(inline) == [2: "--api-key=<redacted>"])
         #expect(d.identityFiles.map { $0.split(separator: "/").suffix(2).joined(separator: "/") }
                 == ["vastai/vast_api_key", "vastai/vast_tfa_key"])
         #expect(d.retries == 1, "vastai retries three times itself")

@@ -22,10 +22,11 @@ struct CachedRun {
         }
         let toolStdin: ToolStdin = options.noCache ? .inherited : stdin.toolStdin
         let terminal = TerminalShape.ofStdout()
-        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes, terminal: terminal)
+        let location = CacheLocation.fromEnvironment()
+        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes, terminal: terminal,
+                              salt: WrapRequest.salt(of: location, writing: true))
         let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
                                  tool: policy.tool)
-        let location = CacheLocation.fromEnvironment()
         let cache = location.directory
         // The hit path: the entry's hot file, no database. Every stored entry has one, so the
         // hot file alone also answers "expired" and "missing".
@@ -74,7 +75,7 @@ struct CachedRun {
             }
             // Team cache (L2), only after a local miss: see RemoteTier.swift.
             if !options.refresh, !BackgroundRefresh.isBackground,
-               let remote = RemoteCache.make(RemoteTier.settings, cacheDirectory: cache), let opened = store.get(),
+               let remote = RemoteTier.remote(cacheDirectory: cache), let opened = store.get(),
                let status = remoteLookup(remote, key: key, lookup: lookup, store: opened, cache: cache) {
                 return status
             }
@@ -188,7 +189,7 @@ struct CachedRun {
                stdoutBytes: Int, stderrBytes: Int) -> EntryInfo {
         EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
                   display: Display.commandLine(tool: request.tool, arguments: request.arguments,
-                                               secret: decision.secretArguments),
+                                               redaction: decision.redaction),
                   context: key.context, createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode,
                   durationMs: durationMs, stdoutBytes: Int64(stdoutBytes), stderrBytes: Int64(stderrBytes))
     }

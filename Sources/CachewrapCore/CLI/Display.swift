@@ -1,9 +1,12 @@
 /// How a command line is shown in `ls`, `show` and messages: shell-quoted where needed, with
-/// secret arguments replaced, because the display string is stored.
+/// every secret the redaction table finds replaced, because the display string is stored.
 enum Display {
-    static func commandLine(tool: String, arguments: [Argument], secret: Set<Int>) -> String {
-        ([tool] + arguments.enumerated().map { i, arg in secret.contains(i) ? "<redacted>" : quote(arg.text) })
-            .joined(separator: " ")
+    static func commandLine(tool: String, arguments: [Argument], redaction: RedactionTable) -> String {
+        let words = [tool] + arguments.map(\.text)
+        let redacted = redaction.redact(words)
+        return words.indices.map { i in
+            redacted[i].map { $0 == RedactionTable.placeholder ? $0 : quote($0) } ?? quote(words[i])
+        }.joined(separator: " ")
     }
 
     static func quote(_ word: String) -> String {

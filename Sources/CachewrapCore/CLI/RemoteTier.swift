@@ -16,6 +16,17 @@ enum RemoteTier {
         }
     }()
 
+    /// The process's client for the run path, made on first use (nil without a team cache or in
+    /// mode `off`): a first call's salt fetch and its lookup then share one connection and AUTH.
+    nonisolated(unsafe) private static var client: (directory: String, remote: RemoteCache?)?
+
+    static func remote(cacheDirectory: String) -> RemoteCache? {
+        if let client, client.directory == cacheDirectory { return client.remote }
+        let remote = RemoteCache.make(settings, cacheDirectory: cacheDirectory)
+        client = (cacheDirectory, remote)
+        return remote
+    }
+
     /// The flusher's least deadline per write: it runs detached, so it can afford to wait longer
     /// than a lookup; a longer `CACHEWRAP_REMOTE_TIMEOUT` (a slow link, a loaded machine) wins, or
     /// writes would time out, open the breaker and stall the outbox where lookups still succeed.
@@ -92,6 +103,7 @@ enum RemoteFlushCommand {
         guard let settings = RemoteTier.settings,
               let remote = RemoteCache.make(settings, cacheDirectory: directory,
                                             timeoutMs: max(settings.timeoutMs, RemoteTier.flushTimeoutMs)) else { return 0 }
+        TeamSalt(remote: remote, location: CacheLocation(directory: directory)).reconcile()
         let outbox = Outbox(cacheDirectory: directory)
         // Drain again while writes keep arriving: a run that queued while we held the lock saw
         // its own flusher give up, so its write is ours to send.

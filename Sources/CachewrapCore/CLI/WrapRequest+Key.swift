@@ -10,13 +10,31 @@ extension WrapRequest {
     var commandLine: [Argument] { [Argument(tool)] + arguments }
 
     func key(policy: PolicySpec, decision: Decision, toolPath: String, stdin: [UInt8]?,
-             terminal: TerminalShape = .ofStdout()) -> InvocationKey {
+             terminal: TerminalShape = .ofStdout(), salt: SaltProvider) -> InvocationKey {
         // Generic commands key on their whole argv (the command is the "tool"); known tools on
         // their name plus arguments, wherever the binary lives.
         KeyBuilder(tool: generic ? "--" : policy.tool, toolPath: toolPath,
-                   arguments: generic ? commandLine : arguments, decision: decision,
-                   stdinDigest: stdin.map { "sha256:" + Hex.encode(SHA256.hash($0)) },
-                   terminal: terminal).build()
+                   arguments: generic ? commandLine : arguments, decision: decision, stdin: stdin,
+                   terminal: terminal, salt: salt).build()
+    }
+
+    /// The key `key` and `explain` show: the one a real call would use, read without writing
+    /// anything (see `Salt.forInspection`). A provisional CID is said so on stderr.
+    func inspectionKey(policy: PolicySpec, decision: Decision, toolPath: String) -> InvocationKey {
+        let location = CacheLocation.fromEnvironment()
+        let key = self.key(policy: policy, decision: decision, toolPath: toolPath, stdin: readStdin(decision).keyedBytes,
+                           salt: Self.salt(of: location, writing: false))
+        if key.isProvisional { Console.notice(Salt.Origin.ephemeral.summary) }
+        return key
+    }
+
+    /// The salt of a key in `location`, loaded only if the key has something to salt: a call
+    /// that may store makes it (`Salt.forRun`), `key` and `explain` only read it.
+    static func salt(of location: CacheLocation, writing: Bool) -> SaltProvider {
+        SaltProvider {
+            let remote = RemoteTier.remote(cacheDirectory: location.directory)
+            return writing ? Salt.forRun(location, remote: remote) : Salt.forInspection(location, remote: remote)
+        }
     }
 
     /// Reads stdin when the policy keys on it (see `StdinSource`); a terminal is never read.

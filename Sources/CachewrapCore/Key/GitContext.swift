@@ -1,9 +1,9 @@
 /// The repository a command runs in, read from `.git` files directly (no `git` process on the
 /// hit path): the remotes say which repository, HEAD says which branch.
 struct GitContext {
-    /// Digest of the `[remote ...]` URL lines of the repository's config; URLs may embed
-    /// credentials, so they are never kept as text.
-    let remotes: String
+    /// The `[remote ...]` and URL lines of the repository's config. URLs may embed credentials,
+    /// so the key holds only their salted digest (`KeyBuilder`), never this text.
+    let remoteLines: [UInt8]
     /// HEAD's content: `ref: refs/heads/main`, or a commit id when detached.
     let head: String
 
@@ -23,8 +23,7 @@ struct GitContext {
                     .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") }
                     .joined(separator: "\n")
                 let head = (headBytes ?? FileIO.readFile(gitDir + "/HEAD")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                return GitContext(remotes: Secret.digest(name: "git-remotes", value: Array(urls.utf8)),
-                                  head: head.trimmingNewlines())
+                return GitContext(remoteLines: Array(urls.utf8), head: head.trimmingNewlines())
             }
             guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
             dir = slash == dir.startIndex ? "/" : String(dir[..<slash])

@@ -6,11 +6,17 @@ public struct InvocationKey: Sendable {
     public let cid: String
     /// The repository or directory the entry belongs to, for invalidation and `ls`.
     public let context: String
+    /// Where the salt of the document's digests came from; nil when nothing in it is salted.
+    public let saltOrigin: Salt.Origin?
     public var text: String { document.canonicalText }
+    /// The CID depends on a salt made up for this call (`key`/`explain` before the cache has
+    /// one): the first call that stores makes the real salt, and with it another CID.
+    public var isProvisional: Bool { saltOrigin == .ephemeral }
 }
 
-/// Builds the key document (DESIGN.md section 5): everything the output depends on, and nothing
-/// secret in plain text.
+/// Builds the key document: everything the output depends on, and nothing secret in plain text.
+/// Secrets (argv parts the policy's `RedactionTable` finds, secret variables, login files, git
+/// remotes, stdin) join it as digests salted with `salt`, which is read only if one is needed.
 public struct KeyBuilder {
     public static let version: Int64 = 1
 
@@ -18,49 +24,56 @@ public struct KeyBuilder {
     public let toolPath: String
     public let arguments: [Argument]
     public let decision: Decision
-    /// Digest of the stdin bytes fed to the tool, when stdin carries data.
-    public let stdinDigest: String?
+    /// The stdin bytes fed to the tool, when stdin carries data.
+    public let stdin: [UInt8]?
     public let terminal: TerminalShape
+    public let salt: SaltProvider
 
     public init(tool: String, toolPath: String, arguments: [Argument], decision: Decision,
-                stdinDigest: String?, terminal: TerminalShape) {
+                stdin: [UInt8]?, terminal: TerminalShape, salt: SaltProvider) {
         self.tool = tool; self.toolPath = toolPath; self.arguments = arguments
-        self.decision = decision; self.stdinDigest = stdinDigest; self.terminal = terminal
+        self.decision = decision; self.stdin = stdin; self.terminal = terminal; self.salt = salt
     }
 
     public func build() -> InvocationKey {
+        let redacted = decision.redaction.redact(arguments.map(\.text))
         var doc: [String: JSONValue] = [
             "v": .int(KeyBuilder.version),
             "tool": .string(tool),
-            "argv": .array(arguments.enumerated().map { i, arg in argumentValue(arg, secret: decision.secretArguments.contains(i)) }),
+            "argv": .array(arguments.enumerated().map { i, arg in argumentValue(arg, redacted: redacted[i]) }),
             "tty": terminal.isTerminal ? .object(["cols": .int(Int64(terminal.columns))]) : .bool(false),
         ]
         var env: [String: JSONValue] = [:]
         for name in expandedNames(decision.keyEnv) {
             guard let value = getenv(name) else { continue }
             let bytes = Array(UnsafeRawBufferPointer(start: value, count: strlen(value)))
-            env[name] = Secret.isSecretName(name)
-                ? .string(Secret.digest(name: name, value: bytes))
-                : .string(String(decoding: bytes, as: UTF8.self))
+            env[name] = .string(Secret.isSecretName(name) ? digest(name, bytes) : String(decoding: bytes, as: UTF8.self))
         }
         if !env.isEmpty { doc["env"] = .object(env) }
         var identity: [String: JSONValue] = [:]
         for file in decision.identityFiles {
-            if let content = FileIO.readFile(file) { identity[file] = .string(Secret.digest(name: file, value: content)) }
+            if let content = FileIO.readFile(file) { identity[file] = .string(digest(file, content)) }
         }
         if !identity.isEmpty { doc["identity"] = .object(identity) }
-        if let stdinDigest { doc["stdin"] = .string(stdinDigest) }
+        if let stdin { doc["stdin"] = .string(digest("stdin", stdin)) }
         if decision.ttlClass == .static { doc["binary"] = binaryIdentity() }
         let context = contextValue()
         if let value = context.value { doc["context"] = value }
         let document = JSONValue.object(doc)
-        return InvocationKey(document: document, cid: CID.of(document.canonicalBytes), context: context.label)
+        return InvocationKey(document: document, cid: CID.of(document.canonicalBytes), context: context.label,
+                             saltOrigin: salt.used?.origin)
+    }
+
+    private func digest(_ name: String, _ value: [UInt8]) -> String {
+        Secret.digest(name: name, value: value, salt: salt.salt.bytes)
     }
 
     /// Text when the argument is valid UTF-8; otherwise its bytes in hex under a distinct shape,
-    /// so no two byte strings share a key. Secret values become digests.
-    private func argumentValue(_ arg: Argument, secret: Bool) -> JSONValue {
-        if secret { return .string(Secret.digest(name: "argv", value: arg.bytes)) }
+    /// so no two byte strings share a key. An argument with a secret becomes its redacted text
+    /// (readable in `key` and `explain`) and the salted digest of all its bytes (so two secrets
+    /// still key apart).
+    private func argumentValue(_ arg: Argument, redacted: String?) -> JSONValue {
+        if let redacted { return .object(["redacted": .string(redacted), "secret": .string(digest("argv", arg.bytes))]) }
         return arg.isValidUTF8 ? .string(arg.text) : .object(["hex": .string(Hex.encode(arg.bytes))])
     }
 
@@ -89,8 +102,9 @@ public struct KeyBuilder {
             return (.object(value), "cwd:" + cwd)
         case .repository:
             guard let git = GitContext.find(from: cwd) else { return (.object(["cwd": .string(cwd)]), "cwd:" + cwd) }
-            return (.object(["git": .object(["remotes": .string(git.remotes), "head": .string(git.head)])]),
-                    "git:" + git.remotes)
+            let remotes = digest("git-remotes", git.remoteLines)
+            return (.object(["git": .object(["remotes": .string(remotes), "head": .string(git.head)])]),
+                    "git:" + remotes)
         }
     }
 

@@ -53,14 +53,4 @@ public struct ArgvShape: Sendable {
         }
         return found
     }
-
-    /// Indexes in `args` of the values of `flags` (or of the whole `--flag=V` argument).
-    public func valueIndexes(of flags: Set<String>) -> Set<Int> {
-        var out: Set<Int> = []
-        for (i, a) in args.enumerated() {
-            if flags.contains(a), i + 1 < args.count { out.insert(i + 1) }
-            if let eq = a.firstIndex(of: "="), a.hasPrefix("--"), flags.contains(String(a[..<eq])) { out.insert(i) }
-        }
-        return out
-    }
 }

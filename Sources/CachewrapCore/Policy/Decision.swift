@@ -61,9 +61,9 @@ public struct Decision: Sendable, Equatable {
     public var context: KeyContext = .none
     /// Whether stdin that carries data is read, hashed into the key and fed to the tool.
     public var keysStdin = false
-    /// Indexes of arguments whose values are secrets (`-H "Authorization: ..."`): hashed in the
-    /// key and hidden in displays.
-    public var secretArguments: Set<Int> = []
+    /// Where secrets hide in the argv (`-H "Authorization: ..."`, `--token X`, URL userinfo):
+    /// the policy's table, read by the key (salted digests) and the display (`<redacted>`).
+    public var redaction = RedactionTable.standard
 
     public init(_ commandClass: CommandClass, _ reason: String, operation: String) {
         self.commandClass = commandClass

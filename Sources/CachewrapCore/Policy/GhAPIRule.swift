@@ -56,16 +56,4 @@ enum GhAPIRule {
         r.fields.append(field)
         if let eq = field.firstIndex(of: "="), field[field.index(after: eq)...].hasPrefix("@") { r.readsFile = true }
     }
-
-    /// Positions of `-H` values that carry credentials, to hash rather than store.
-    static func secretHeaderIndexes(_ args: [String]) -> Set<Int> {
-        var out: Set<Int> = []
-        for (i, a) in args.enumerated() {
-            let lower = a.lowercased()
-            let isHeader = i > 0 && (args[i - 1] == "-H" || args[i - 1] == "--header")
-            let inline = lower.hasPrefix("--header=") || (lower.hasPrefix("-h") && a.count > 2 && a.hasPrefix("-H"))
-            if (isHeader || inline) && (lower.contains("authorization") || lower.contains("token")) { out.insert(i) }
-        }
-        return out
-    }
 }

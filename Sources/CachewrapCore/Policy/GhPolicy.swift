@@ -81,7 +81,6 @@ public enum GhPolicy {
         spec.identityFiles = { [hostsFile()] }
         spec.context = context
         spec.keysStdin = { shape in shape.args.contains("-") || shape.args.contains { $0.hasSuffix("@-") } }
-        spec.secretArguments = { GhAPIRule.secretHeaderIndexes($0.args) }
         spec.transient = ["(HTTP 429)", "(HTTP 500)", "(HTTP 502)", "(HTTP 503)", "(HTTP 504)", "HTTP 502:",
                           "HTTP 503:", "HTTP 504:", "API rate limit exceeded", "secondary rate limit",
                           "connection reset", "i/o timeout", "error connecting to"].map { OutputCheck(.stderr, $0) }

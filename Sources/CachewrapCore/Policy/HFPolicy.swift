@@ -96,15 +96,11 @@ enum HuggingFaceHub {
         "ConnectionError", "ReadTimeout", "ConnectTimeout",
     ]
 
-    /// Flags whose value is a token (`--token hf_...`): hashed in the key, hidden in displays.
-    static let secretFlags: Set<String> = ["--token"]
-
     /// Fills in everything the two policies share. `stream` is where the tool prints HTTP
     /// errors: stderr for hf 2.x, stdout (so either) for the legacy CLI.
     static func apply(to spec: inout PolicySpec, errorsOn stream: OutputCheck.Stream) {
         spec.keyEnv = keyEnv
         spec.identityFiles = { tokenFiles() }
-        spec.secretFlags = secretFlags
         spec.transient = transientPatterns.map { OutputCheck(stream, $0) }
         // The library does not retry a metadata call by itself.
         spec.retries = 3

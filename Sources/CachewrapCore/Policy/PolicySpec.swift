@@ -17,10 +17,9 @@ public struct PolicySpec: Sendable {
     public var context: @Sendable (ArgvShape) -> KeyContext = { _ in .none }
     /// Whether stdin carrying data is read, hashed into the key and fed to the tool.
     public var keysStdin: @Sendable (ArgvShape) -> Bool = { _ in false }
-    /// Flags whose values are secrets (`--api-key`): hashed in the key, hidden in displays.
-    public var secretFlags: Set<String> = []
-    /// Other secret arguments a flag list cannot describe (gh's `-H "Authorization: ..."`).
-    public var secretArguments: @Sendable (ArgvShape) -> Set<Int> = { _ in [] }
+    /// Where secrets hide in argv: the standard table, which a policy may extend with its own
+    /// flag names (vastai's `--api-key`). Secrets are digested in the key and hidden in displays.
+    public var redaction = RedactionTable.standard
     /// Markers of a failure despite exit 0: such a run is never stored.
     public var failureMarkers: [OutputCheck] = []
     /// Exit 0 with nothing on stdout is a failure (claude's known bug).
@@ -64,7 +63,7 @@ public struct PolicySpec: Sendable {
         decision.identityFiles = identityFiles()
         decision.context = context(shape)
         decision.keysStdin = keysStdin(shape)
-        decision.secretArguments = shape.valueIndexes(of: secretFlags).union(secretArguments(shape))
+        decision.redaction = redaction
         return decision
     }
 

@@ -161,7 +161,7 @@ public final class RemoteCache {
 
     /// Sends a pipeline on the kept connection, opening it first if needed, all within one new
     /// deadline; a failed connection is dropped so the next call starts clean.
-    private func exchange(_ commands: [[[UInt8]]]) throws(RemoteError) -> [RESPValue] {
+    func exchange(_ commands: [[[UInt8]]]) throws(RemoteError) -> [RESPValue] {
         let deadline = Deadline(milliseconds: timeoutMs)
         do {
             if connection == nil {

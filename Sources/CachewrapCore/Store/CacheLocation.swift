@@ -44,6 +44,10 @@ public struct CacheLocation: Sendable {
         return mkdir(path, 0o700) == 0 || errno == EEXIST ? path : nil
     }
 
+    /// The cache directory alone (and parents), 0700, for a file that must exist before the
+    /// store does (the salt a key needs).
+    func makeDirectory() throws(CachewrapError) { try makeDirectories(directory) }
+
     private func makeDirectories(_ path: String) throws(CachewrapError) {
         var st = stat()
         if stat(path, &st) == 0 {

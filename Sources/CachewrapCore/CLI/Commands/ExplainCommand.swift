@@ -27,8 +27,9 @@ enum ExplainCommand {
         let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         lines.append("ttl:       \(Duration.format(seconds: ttl)) (\(request.options.ttlSeconds == nil ? decision.ttlClass.rawValue : "--ttl"))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
-        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision).keyedBytes)
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path)
         lines.append("key:       \(key.cid)")
+        if let salt = key.saltOrigin { lines.append("salt:      \(salt.summary)") }
         if case .object(let fields) = key.document {
             for name in fields.keys.sorted() { lines.append("  \(name): \(fields[name]!.canonicalText)") }
         }

@@ -9,13 +9,14 @@ enum KeyCommand {
         }
         let decision = policy.decide(request.arguments.map(\.text))
         let path = (try? ToolLocator().locate(request.tool)) ?? request.tool
-        let key = request.key(policy: policy, decision: decision, toolPath: path, stdin: request.readStdin(decision).keyedBytes)
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path)
         let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         if asJSON {
             Console.output(JSONValue.object([
                 "cid": .string(key.cid), "document": .string(key.text),
                 "cacheable": .bool(decision.commandClass == .cacheable),
                 "class": .string(decision.commandClass.rawValue), "ttl_seconds": .int(ttl),
+                "provisional": .bool(key.isProvisional),
             ]).canonicalText + "\n")
         } else {
             Console.output("\(key.cid)\n\(key.text)\n")
