@@ -258,7 +258,9 @@ struct TerminalTests {
                              env: env, cwd: cwd, timeout: 30)
 
         #expect(!result.timedOut)
-        #expect(result.stdout.starts(with: Array("started\r\n".utf8)), "\(shown(result.stdout))")
+        // The tool's line reaches the user; where the terminal's own `^C` echo lands beside it
+        // depends on when the held-back output is flushed, which is a race, not a promise.
+        #expect(result.stdoutText.contains("started\r\n"), "\(shown(result.stdout))")
         #expect(sb.log("interrupted") == "int\n", "the tool never got SIGINT")
         #expect(result.status == 128 + SIGINT, "exit \(result.status)")
         #expect(try storedCIDs(env, cwd: cwd).isEmpty)
