@@ -1,0 +1,44 @@
+/// Fuzz target: durations and sizes as users type them (`--ttl`, `CACHEWRAP_TTL`, the config's
+/// ttl lines, `CACHEWRAP_RETRY_*` and `CACHEWRAP_REMOTE_TIMEOUT` in milliseconds, `gc
+/// --max-size`). Whatever is accepted is non-negative and agrees across the parsers; what
+/// cachewrap prints about a duration or a size never crashes, and a config-style duration
+/// (`cachewrap config`'s exact form) parses back to itself.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = fuzzInput(data, size)
+    let text = String(decoding: bytes, as: UTF8.self)
+
+    let seconds = Duration.seconds(text)
+    if let seconds {
+        check(seconds >= 0, "Duration.seconds(\(text.debugDescription)) = \(seconds)")
+        _ = Duration.format(seconds: seconds)
+        check(Duration.seconds(ConfigCommand.exact(seconds)) == seconds, "exact(\(seconds)) does not parse back")
+    }
+    let milliseconds = Duration.milliseconds(text)
+    if let milliseconds { check(milliseconds >= 0, "Duration.milliseconds(\(text.debugDescription)) = \(milliseconds)") }
+    if !text.hasSuffix("ms") {
+        let (scaled, overflow) = (seconds ?? 0).multipliedReportingOverflow(by: 1000)
+        check(milliseconds == (seconds == nil || overflow ? nil : scaled),
+              "milliseconds(\(text.debugDescription)) = \(String(describing: milliseconds)), seconds \(String(describing: seconds))")
+    }
+    if let size = ByteSize.parse(text) {
+        check(size >= 0, "ByteSize.parse(\(text.debugDescription)) = \(size)")
+        _ = ByteSize.format(size)
+    }
+
+    // Numbers from the bytes, through the formatters and back.
+    var number: Int64 = 0
+    for b in bytes.prefix(8) { number = number << 8 | Int64(b) }
+    _ = Duration.format(seconds: number)
+    _ = ByteSize.format(number)
+    let positive = number == .min ? 0 : abs(number)
+    check(Duration.seconds(ConfigCommand.exact(positive)) == positive, "exact(\(positive)) does not parse back")
+    check(Duration.seconds("\(positive)s") == positive, "'\(positive)s' does not parse")
+    check(ByteSize.parse("\(positive)") == positive, "'\(positive)' is not a size")
+    for (unit, scale) in [("K", Int64(1) << 10), ("MiB", 1 << 20), ("gb", 1 << 30)] {
+        let (bytes, overflow) = positive.multipliedReportingOverflow(by: scale)
+        check(ByteSize.parse("\(positive)\(unit)") == (overflow ? nil : bytes), "'\(positive)\(unit)' misread")
+    }
+    return 0
+}
