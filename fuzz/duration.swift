@@ -4,6 +4,17 @@
 /// cachewrap prints about a duration or a size never crashes, and a config-style duration
 /// (`cachewrap config`'s exact form) parses back to itself.
 
+/// Whether `ms` works the way callers use a duration: as an expiry or deadline, `now + ms`
+/// (a TTL is `seconds * 1000` first), checked, where cachewrap's own arithmetic traps.
+private func usableAsExpiry(milliseconds ms: Int64) -> Bool {
+    !Clock.nowMs().addingReportingOverflow(ms).overflow
+}
+
+private func usableAsExpiry(seconds: Int64) -> Bool {
+    let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+    return !overflow && usableAsExpiry(milliseconds: ms)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzInput(data, size)
@@ -12,11 +23,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let seconds = Duration.seconds(text)
     if let seconds {
         check(seconds >= 0, "Duration.seconds(\(text.debugDescription)) = \(seconds)")
+        check(usableAsExpiry(seconds: seconds), "Duration.seconds(\(text.debugDescription)) = \(seconds) overflows now + ttl")
         _ = Duration.format(seconds: seconds)
         check(Duration.seconds(ConfigCommand.exact(seconds)) == seconds, "exact(\(seconds)) does not parse back")
     }
     let milliseconds = Duration.milliseconds(text)
-    if let milliseconds { check(milliseconds >= 0, "Duration.milliseconds(\(text.debugDescription)) = \(milliseconds)") }
+    if let milliseconds {
+        check(milliseconds >= 0, "Duration.milliseconds(\(text.debugDescription)) = \(milliseconds)")
+        check(usableAsExpiry(milliseconds: milliseconds), "Duration.milliseconds(\(text.debugDescription)) = \(milliseconds) overflows now + ms")
+    }
     if !text.hasSuffix("ms") {
         let (scaled, overflow) = (seconds ?? 0).multipliedReportingOverflow(by: 1000)
         check(milliseconds == (seconds == nil || overflow ? nil : scaled),
@@ -33,8 +48,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     _ = Duration.format(seconds: number)
     _ = ByteSize.format(number)
     let positive = number == .min ? 0 : abs(number)
-    check(Duration.seconds(ConfigCommand.exact(positive)) == positive, "exact(\(positive)) does not parse back")
-    check(Duration.seconds("\(positive)s") == positive, "'\(positive)s' does not parse")
+    let inRange = positive <= Duration.maxSeconds ? positive : nil
+    check(Duration.seconds(ConfigCommand.exact(positive)) == inRange, "exact(\(positive)) does not parse back")
+    check(Duration.seconds("\(positive)s") == inRange, "'\(positive)s' misread")
     check(ByteSize.parse("\(positive)") == positive, "'\(positive)' is not a size")
     for (unit, scale) in [("K", Int64(1) << 10), ("MiB", 1 << 20), ("gb", 1 << 30)] {
         let (bytes, overflow) = positive.multipliedReportingOverflow(by: scale)

@@ -1,6 +1,11 @@
 /// Durations on the command line and in the environment: `30s`, `10m`, `2h`, `7d`, or `0`.
 /// Kept to whole units so `--ttl 5x` is an error, not a guess.
 public enum Duration {
+    /// The longest duration accepted: 100 years. Anything longer is a typo, and the bound keeps
+    /// every `now + seconds * 1000` that turns a TTL into an expiry far from overflowing (an
+    /// overflow traps: `--ttl 99999999999999999s` crashed cachewrap).
+    public static let maxSeconds: Int64 = 100 * 365 * 86_400
+
     /// Seconds in `text`, or nil when it is not a duration.
     public static func seconds(_ text: String) -> Int64? {
         if text == "0" { return 0 }
@@ -14,16 +19,16 @@ public enum Duration {
         default: return nil
         }
         let (value, overflow) = number.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : value
+        return overflow || value > maxSeconds ? nil : value
     }
 
     /// Milliseconds in `text`: a duration as above, or a whole number of milliseconds (`250ms`)
     /// for the retry timings, where seconds are too coarse.
     public static func milliseconds(_ text: String) -> Int64? {
-        if text.hasSuffix("ms"), text.first?.isNumber == true { return Int64(text.dropLast(2)) }
-        guard let seconds = seconds(text) else { return nil }
-        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        return overflow ? nil : ms
+        if text.hasSuffix("ms"), text.first?.isNumber == true {
+            return Int64(text.dropLast(2)).flatMap { $0 <= maxSeconds * 1000 ? $0 : nil }
+        }
+        return seconds(text).map { $0 * 1000 }
     }
 
     /// A compact human form for `ls` and `explain`: 45s, 12m, 3h, 2d.
