@@ -1,7 +1,8 @@
 /// Fuzz target: the team cache's value format (RemoteEnvelope), read from a Redis server that
 /// anyone with write access may have filled. Bytes that decode must encode back to themselves;
-/// an envelope built from the bytes must round-trip, and any one changed, dropped or added
-/// byte of its encoding must be refused, never replayed.
+/// an envelope built from the bytes must round-trip (if accepted), and any one changed, dropped
+/// or added byte of its encoding must be refused, never replayed. What is accepted must have
+/// times the hit path can compute with.
 
 private func decoded(_ bytes: [UInt8]) -> RemoteEnvelope? {
     switch RemoteEnvelope.decode(bytes) {
@@ -10,16 +11,25 @@ private func decoded(_ bytes: [UInt8]) -> RemoteEnvelope? {
     }
 }
 
+/// What an accepted value must be: its own bytes, with frames a replay can read and times the
+/// hit path can compute with (its age, its expiry under the longest `--ttl`, how long ago it
+/// expired), since the arithmetic traps on overflow.
+private func accepted(_ envelope: RemoteEnvelope, _ bytes: [UInt8]) {
+    check(envelope.encode() == bytes, "a decoded envelope encodes to other bytes")
+    check(Transcript(frames: envelope.frames) != nil, "an accepted envelope has malformed frames")
+    let now = Clock.nowMs(), result = envelope.cachedResult
+    check(!now.subtractingReportingOverflow(result.createdMs).overflow, "now - createdMs overflows: \(result.createdMs)")
+    check(!result.createdMs.addingReportingOverflow(Duration.maxSeconds * 1000).overflow, "createdMs + ttl overflows: \(result.createdMs)")
+    check(!now.subtractingReportingOverflow(result.expiresMs).overflow, "now - expiresMs overflows: \(result.expiresMs)")
+    check(result.durationMs >= 0, "negative duration \(result.durationMs)")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzInput(data, size)
 
     // The bytes as a stored value.
-    if let envelope = decoded(bytes) {
-        check(envelope.encode() == bytes, "a decoded envelope encodes to other bytes")
-        check(Transcript(frames: envelope.frames) != nil, "an accepted envelope has malformed frames")
-        _ = envelope.cachedResult
-    }
+    if let envelope = decoded(bytes) { accepted(envelope, bytes) }
 
     // An envelope made of the bytes: 28 bytes of header fields, the rest as output chunks.
     var header = Array(bytes.prefix(28))
@@ -33,8 +43,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                               expiresMs: Int64(bitPattern: header.littleEndian(UInt64.self, at: 12)),
                               durationMs: Int64(bitPattern: header.littleEndian(UInt64.self, at: 20)),
                               frames: transcript.bytes)
-    let encoded = made.encode()
-    check(decoded(encoded) == made, "encode then decode is not the identity")
+    if let back = decoded(made.encode()) {
+        check(back == made, "encode then decode is not the identity")
+        accepted(back, made.encode())
+    }
+
+    // The same with times a real run has: it must decode.
+    let now = Clock.nowMs()
+    var real = made
+    real.createdMs = now - Int64(UInt64(bitPattern: made.createdMs) % (400 * 86_400_000))
+    real.expiresMs = real.createdMs + Int64(UInt64(bitPattern: made.expiresMs) % UInt64(Duration.maxSeconds * 1000))
+    real.durationMs = Int64(UInt64(bitPattern: made.durationMs) % 86_400_000)
+    let encoded = real.encode()
+    check(decoded(encoded) == real, "encode then decode of a real envelope is not the identity")
 
     // Damage is always detected.
     let at = Int(header.littleEndian(UInt32.self, at: 0) % UInt32(encoded.count))

@@ -121,6 +121,29 @@ import Testing
         #expect(outcome(badFrames.encode()) == .badFrames)
     }
 
+    /// Found by the envelope fuzzer (fuzz/corpus/envelope/crash-0dfa1f560b5589bc5aaa0e3740ac1727e49109a5):
+    /// a value anyone with write access can store, with a valid checksum and a negative
+    /// duration. Times the hit path cannot compute with (its age, `created + ttl`, how long ago
+    /// it expired all trap on overflow) are refused like any other damage.
+    @Test func envelopeWithTimesOutOfRangeIsRefused() {
+        func outcome(_ e: RemoteEnvelope) -> RemoteEnvelope.Corruption? {
+            if case .failure(let c) = RemoteEnvelope.decode(e.encode()) { return c }
+            return nil
+        }
+        let frames: [UInt8] = [2, 1, 0, 0, 0, 0xbe]
+        let fuzzed = RemoteEnvelope(exitCode: 50_331_648, createdMs: 114_349_213_679_616, expiresMs: 1_142_696_116_224,
+                                    durationMs: -6_124_895_492_116_447_232, frames: frames)
+        #expect(outcome(fuzzed) == .badTimes)
+        for (created, expires) in [(Int64.min, Int64(1)), (-1, 1), (Int64.max, Int64.max), (0, Int64.min),
+                                   (0, RemoteEnvelope.maxTimeMs + 1)] {
+            let e = RemoteEnvelope(exitCode: 0, createdMs: created, expiresMs: expires, durationMs: 0, frames: frames)
+            #expect(outcome(e) == .badTimes, "created \(created), expires \(expires)")
+        }
+        let latest = RemoteEnvelope(exitCode: 0, createdMs: 0, expiresMs: RemoteEnvelope.maxTimeMs,
+                                    durationMs: RemoteEnvelope.maxTimeMs, frames: frames)
+        #expect(outcome(latest) == nil)
+    }
+
     @Test func respEncodesBinarySafeCommands() {
         #expect(RESPEncoder.encode([Array("SET".utf8), [13, 10, 0], []]) == Array("*3\r\n$3\r\nSET\r\n$3\r\n".utf8) + [13, 10, 0] + Array("\r\n$0\r\n\r\n".utf8))
     }
