@@ -1,7 +1,8 @@
 /// Fuzz target: the RESP2 codec (RESPReader) on replies from a broken or hostile server. The
 /// bytes are read whole, in a split derived from them, and (when short) one byte at a time: the
 /// replies found must not depend on how the bytes arrived. Every reply read, encoded again, must
-/// read back the same; every command RESPEncoder builds must read back as its arguments.
+/// read back the same; every command RESPEncoder builds must read back as its arguments. Pairs
+/// of replies also go through what a lookup makes of a GET and a PTTL reply.
 
 /// All replies in `chunks` fed in order, and whether the reader refused the stream.
 private func readAll(_ chunks: [ArraySlice<UInt8>], maxReplyBytes: Int) -> (replies: [RESPValue], refused: Bool) {
@@ -59,6 +60,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     // A small limit refuses more, never reads something else.
     agree(whole, readAll([bytes[...]], maxReplyBytes: 16), "small limit")
+
+    // Each bulk reply followed by another, as a GET and a PTTL reply: what a lookup makes of
+    // them. A hit expires in the future, and a replayable result's times are usable.
+    let now = Clock.nowMs()
+    for (get, pttl) in zip(whole.replies, whole.replies.dropFirst()) {
+        guard case .bulk(let value?) = get else { continue }
+        if case .hit(let result, _) = RemoteCache.found(value, pttl: pttl, now: now, refused: { _ in }) {
+            check(result.expiresMs > now, "a hit that has already expired")
+            check(result.expiresMs - now <= Duration.maxSeconds * 1000, "a hit that outlives the longest TTL")
+            check(!now.subtractingReportingOverflow(result.createdMs).overflow, "now - createdMs overflows")
+        }
+    }
 
     // Replies re-encoded read back the same.
     var again: [UInt8] = []

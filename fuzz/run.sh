@@ -61,10 +61,12 @@ run() {
     # whose pointers sit in spare bits of enum payloads, which it cannot see. Swift's own
     # backtracer is off too: it reads the crashed stack in a way AddressSanitizer reports as a
     # second error, burying the first; libFuzzer prints the stack instead.
+    local dict=()
+    [[ -f $root/fuzz/$t.dict ]] && dict=(-dict="$root/fuzz/$t.dict")
     set +e
     (cd "$work" && HOME=$work SWIFT_BACKTRACE=enable=no \
         ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$out/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=25 \
-        -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$out/crashes/$t/" \
+        -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$out/crashes/$t/" "${dict[@]}" \
         "$out/corpus/$t" "$root/fuzz/corpus/$t" </dev/null >"$out/logs/$t.log" 2>&1)
     echo $? >"$out/logs/$t.rc"
 }

@@ -144,6 +144,23 @@ import Testing
         #expect(outcome(latest) == nil)
     }
 
+    /// A PTTL reply is the server's word on how long a hit lives here: one beyond any TTL
+    /// cachewrap writes with (`:9223372036854775807`) made `now + PTTL` overflow and trap.
+    @Test func hugePTTLIsCappedAtTheLongestTTL() throws {
+        let now = Clock.nowMs()
+        var result = Self.envelope
+        result.createdMs = now - 1000
+        result.expiresMs = now + 60_000
+        for pttl in [Int64.max, Int64.max - now + 1, Duration.maxSeconds * 1000 + 1] {
+            guard case .hit(let hit, let ms) = RemoteCache.found(result.encode(), pttl: .integer(pttl), now: now, refused: { _ in })
+            else { Issue.record("PTTL \(pttl) is not a hit"); continue }
+            #expect(hit.expiresMs == now + Duration.maxSeconds * 1000 && ms == pttl)
+        }
+        guard case .hit(let hit, _) = RemoteCache.found(result.encode(), pttl: .integer(59_000), now: now, refused: { _ in })
+        else { Issue.record("PTTL 59000 is not a hit"); return }
+        #expect(hit.expiresMs == now + 59_000)
+    }
+
     @Test func respEncodesBinarySafeCommands() {
         #expect(RESPEncoder.encode([Array("SET".utf8), [13, 10, 0], []]) == Array("*3\r\n$3\r\nSET\r\n$3\r\n".utf8) + [13, 10, 0] + Array("\r\n$0\r\n\r\n".utf8))
     }
