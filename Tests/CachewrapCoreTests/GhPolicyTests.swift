@@ -172,6 +172,16 @@ import Testing
         .notCacheable(["api", "repos/o/r/issues", "--input=payload.json"]),
         .notCacheable(["api", "repos/o/r/dispatches", "--method", "post"]),
         .notCacheable(["api", "repos/o/r", "--method", "GET", "-X", "POST"]),
+        // Shorthand clusters, read as gh's flag library reads them: `-iXPOST` is -i, then -X POST.
+        .mutating(["api", "-iXPOST", "repos/o/r/issues"], "api"),
+        .mutating(["api", "repos/o/r/labels/bug", "-iX", "DELETE"], "api"),
+        .mutating(["api", "repos/o/r/issues", "-if", "title=x"], "api"),
+        .mutating(["api", "repos/o/r/issues", "-iFtitle=x"], "api"),
+        .notCacheable(["api", "-X", "GET", "search/issues", "-iF", "q=@query.txt"]),
+        .cache(["api", "-X=GET", "repos/o/r", "-f", "per_page=5"], "api", .live),
+        .cache(["api", "-iH", "Accept: application/json", "repos/o/r"], "api", .live),
+        // gh sends the last of repeated fields, so every query= must be a query.
+        .mutating(["api", "graphql", "-f", "query=query { viewer { login } }", "-f", "query=mutation { x }"], "api"),
     ]
 
     @Test(arguments: GhPolicyTests.cases)
@@ -257,6 +267,24 @@ import Testing
         let d = GhPolicy.spec.decide(args)
         #expect(d.commandClass == .cacheable)
         #expect(d.redaction.redact(args) == [2: "authorization: <redacted>", 3: "-HX-Token: <redacted>", 4: "--header=Authorization: <redacted>"])
+    }
+
+    /// Found by the argv fuzzer (fuzz/corpus/argv/crash-dae068a694dd94012ac77d16b3aa93a84e622d9c):
+    /// `-i...iFboyt` is a cluster ending in -F with the value "boyt", so gh sends a POST with a
+    /// field; read as an unknown flag, it made the request look like a GET and got it cached.
+    @Test func fuzzedShorthandClusterWithAFieldIsNotCached() {
+        let args = ["api", "graphqiiiiiiiiry=querytl", "-" + String(repeating: "i", count: 34) + "Fboyt"]
+        #expect(GhPolicy.spec.decide(args).commandClass == .mutating)
+        #expect(GhAPIRule.parse(args).fields == ["boyt"])
+    }
+
+    /// A header in a shorthand cluster (`-iH VALUE`, `-iHVALUE`) is a header too: a credential
+    /// in it must not reach the key in plain text.
+    @Test func authorizationHeaderInAClusterIsSecret() {
+        let args = ["api", "-iH", "Authorization: token abc", "-iHX-Token: y", "-iH", "Accept: text/plain", "user"]
+        let d = GhPolicy.spec.decide(args)
+        #expect(d.commandClass == .cacheable)
+        #expect(Set(d.redaction.redact(args).keys) == [2, 3])
     }
 
     @Test func plainHeadersAreNotSecret() {

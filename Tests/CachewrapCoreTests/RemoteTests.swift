@@ -123,6 +123,46 @@ import Testing
                 "a value stored under another CID's key is refused")
     }
 
+    /// Found by the envelope fuzzer (fuzz/corpus/envelope/crash-0dfa1f560b5589bc5aaa0e3740ac1727e49109a5):
+    /// a value anyone with write access can store, with a valid checksum and a negative
+    /// duration. Times the hit path cannot compute with (its age, `created + ttl`, how long ago
+    /// it expired all trap on overflow) are refused like any other damage.
+    @Test func envelopeWithTimesOutOfRangeIsRefused() {
+        func outcome(_ e: RemoteEnvelope) -> RemoteEnvelope.Corruption? {
+            if case .failure(let c) = RemoteEnvelope.decode(e.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz") { return c }
+            return nil
+        }
+        let frames: [UInt8] = [2, 1, 0, 0, 0, 0xbe]
+        let fuzzed = RemoteEnvelope(exitCode: 50_331_648, createdMs: 114_349_213_679_616, expiresMs: 1_142_696_116_224,
+                                    durationMs: -6_124_895_492_116_447_232, frames: frames)
+        #expect(outcome(fuzzed) == .badTimes)
+        for (created, expires) in [(Int64.min, Int64(1)), (-1, 1), (Int64.max, Int64.max), (0, Int64.min),
+                                   (0, RemoteEnvelope.maxTimeMs + 1)] {
+            let e = RemoteEnvelope(exitCode: 0, createdMs: created, expiresMs: expires, durationMs: 0, frames: frames)
+            #expect(outcome(e) == .badTimes, "created \(created), expires \(expires)")
+        }
+        let latest = RemoteEnvelope(exitCode: 0, createdMs: 0, expiresMs: RemoteEnvelope.maxTimeMs,
+                                    durationMs: RemoteEnvelope.maxTimeMs, frames: frames)
+        #expect(outcome(latest) == nil)
+    }
+
+    /// A PTTL reply is the server's word on how long a hit lives here: one beyond any TTL
+    /// cachewrap writes with (`:9223372036854775807`) made `now + PTTL` overflow and trap.
+    @Test func hugePTTLIsCappedAtTheLongestTTL() throws {
+        let now = Clock.nowMs()
+        var result = Self.envelope
+        result.createdMs = now - 1000
+        result.expiresMs = now + 60_000
+        for pttl in [Int64.max, Int64.max - now + 1, UserNumbers.duration.range.upperBound * 1000 + 1] {
+            guard case .hit(let hit, let ms) = RemoteCache.found(result.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz", pttl: .integer(pttl), now: now, refused: { _ in })
+            else { Issue.record("PTTL \(pttl) is not a hit"); continue }
+            #expect(hit.expiresMs == now + UserNumbers.duration.range.upperBound * 1000 && ms == pttl)
+        }
+        guard case .hit(let hit, _) = RemoteCache.found(result.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz", pttl: .integer(59_000), now: now, refused: { _ in })
+        else { Issue.record("PTTL 59000 is not a hit"); return }
+        #expect(hit.expiresMs == now + 59_000)
+    }
+
     @Test func respEncodesBinarySafeCommands() {
         #expect(RESPEncoder.encode([Array("SET".utf8), [13, 10, 0], []]) == Array("*3\r\n$3\r\nSET\r\n$3\r\n".utf8) + [13, 10, 0] + Array("\r\n$0\r\n\r\n".utf8))
     }

@@ -26,14 +26,25 @@ extension RedactionTable {
             if let eq = arg.firstIndex(of: "="), let shape = shape(ofFlag: arg[..<eq]) {
                 spans += self.spans(of: shape, in: arg[arg.index(after: eq)...])
             }
-            if arg.count > 2, let shape = shape(ofFlag: arg.prefix(2)) {
-                spans += self.spans(of: shape, in: arg.dropFirst(2))
-            }
+            spans += attachedSpans(in: arg)
         } else if let span = assignmentSpan(in: arg) {
             spans.append(span)
         }
         spans += urlSpans(in: arg)
         return spans.filter { !$0.isEmpty }
+    }
+
+    /// A short flag's value attached to it, alone or at the end of a cluster: `-HCookie: x`,
+    /// `-iHX-Token: y` (gh and curl read `-iH` as `-i -H`).
+    private func attachedSpans(in arg: String) -> [Range<String.Index>] {
+        guard !arg.hasPrefix("--") else { return [] }
+        var at = arg.index(after: arg.startIndex)
+        while at < arg.endIndex, arg[at].isASCII, arg[at].isLetter {
+            let next = arg.index(after: at)
+            if next < arg.endIndex, let shape = shape(ofFlag: "-\(arg[at])"[...]) { return spans(of: shape, in: arg[next...]) }
+            at = next
+        }
+        return []
     }
 
     /// What the argument after `flag` is, when `flag` takes a value of a secret shape: the flag

@@ -84,20 +84,27 @@ public final class RemoteCache {
         }
     }
 
-    /// Verifies a fetched value and works out how long it lives here.
     private func found(_ value: [UInt8], cid: String, pttl: RESPValue) -> RemoteLookup {
+        Self.found(value, cid: cid, pttl: pttl, now: Clock.nowMs(), refused: breaker.noteRefusal)
+    }
+
+    /// Verifies a fetched value and works out how long it lives here: what the server's GET and
+    /// PTTL replies mean, apart from the connection, so the reply fuzzer reaches it. `refused`
+    /// hears of a PTTL the server would not run.
+    static func found(_ value: [UInt8], cid: String, pttl: RESPValue, now: Int64, refused: (String) -> Void) -> RemoteLookup {
         let envelope: RemoteEnvelope
         switch RemoteEnvelope.decode(value, cid: cid) {
         case .failure(let corruption): return .corrupt(corruption.message)
         case .success(let e): envelope = e
         }
         var result = envelope.cachedResult
-        let now = Clock.nowMs()
         switch pttl {
-        case .integer(let ms) where ms > 0: result.expiresMs = min(now, Int64.max - ms) + ms  // the server's number: never trap
+        // No longer than the longest TTL cachewrap writes with: a larger PTTL is not ours, and
+        // `now +` it could overflow (a trap on every lookup of that key).
+        case .integer(let ms) where ms > 0: result.expiresMs = now + min(ms, UserNumbers.duration.range.upperBound * 1000)
         case .integer(-2): return .miss  // expired between GET and PTTL
         case .integer(-1): break  // written without a TTL: trust the envelope
-        case .error(let text): breaker.noteRefusal(text)  // e.g. an ACL without +pttl: the envelope still says
+        case .error(let text): refused(text)  // e.g. an ACL without +pttl: the envelope still says
         default: return .miss
         }
         guard result.expiresMs > now else { return .miss }

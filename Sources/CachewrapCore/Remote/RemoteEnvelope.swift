@@ -60,6 +60,9 @@ public struct RemoteEnvelope: Sendable, Equatable {
         case tooShort, badMagic
         case unsupportedVersion(UInt8)
         case lengthMismatch, checksumMismatch, badFrames
+        /// A time before 1970 or after 9999 (or a negative duration): the checksum proves only
+        /// that the writer meant it, and the hit path's arithmetic on such times overflows.
+        case badTimes
 
         public var message: String {
             switch self {
@@ -69,12 +72,16 @@ public struct RemoteEnvelope: Sendable, Equatable {
             case .lengthMismatch: "envelope length does not match its header (truncated or padded)"
             case .checksumMismatch: "envelope checksum mismatch"
             case .badFrames: "envelope frames are malformed"
+            case .badTimes: "envelope times are out of range"
             }
         }
     }
 
-    /// Checks magic, version, length, digest and frame structure, in that order, and only then
-    /// returns the envelope.
+    /// The latest time an envelope may carry: the end of year 9999, in milliseconds.
+    static let maxTimeMs: Int64 = 253_402_300_799_999
+
+    /// Checks magic, version, length, digest, times and frame structure, in that order, and
+    /// only then returns the envelope.
     public static func decode(_ bytes: [UInt8], cid: String) -> Result<RemoteEnvelope, Corruption> {
         guard bytes.count >= headerSize + digestSize else {
             return .failure(bytes.count >= 4 && Array(bytes[0..<4]) != magic ? .badMagic : .tooShort)
@@ -86,18 +93,23 @@ public struct RemoteEnvelope: Sendable, Equatable {
         let digestAt = bytes.count - digestSize
         let digest = bytes.withUnsafeBytes { Self.digest(cid: cid, UnsafeRawBufferPointer(rebasing: $0[0..<digestAt])) }
         guard bytes[digestAt...].elementsEqual(digest) else { return .failure(.checksumMismatch) }
+        let envelope = RemoteEnvelope(
+            exitCode: Int32(bitPattern: bytes.littleEndian(UInt32.self, at: 5)),
+            createdMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 9)),
+            expiresMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 17)),
+            durationMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 25)),
+            frames: [])
+        guard [envelope.createdMs, envelope.expiresMs, envelope.durationMs].allSatisfy({ (0...maxTimeMs).contains($0) })
+        else { return .failure(.badTimes) }
         let frames = Array(bytes[headerSize..<digestAt])
         var wellFormed = true
         Transcript.forEachFrame(in: frames) { stream, _ in
             if stream != 1 && stream != 2 { wellFormed = false }
         } ifMalformed: { wellFormed = false }
         guard wellFormed else { return .failure(.badFrames) }
-        return .success(RemoteEnvelope(
-            exitCode: Int32(bitPattern: bytes.littleEndian(UInt32.self, at: 5)),
-            createdMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 9)),
-            expiresMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 17)),
-            durationMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 25)),
-            frames: frames))
+        var result = envelope
+        result.frames = frames
+        return .success(result)
     }
 }
 
