@@ -278,6 +278,21 @@ import Testing
         #expect(GhAPIRule.parse(args).fields == ["boyt"])
     }
 
+    /// Found by the argv fuzzer (fuzz/corpus/argv/crash-8e4c1701711cd6883e1438261218d54cab7b39e3):
+    /// `-f -h=query=l` is a field whose value happens to start with `-h=`, but it was read as
+    /// `-h`, and the help rule cached a request gh sends. The same went for any flag value that
+    /// looks like help: a title of `--help=x` cached an issue create as help text.
+    @Test func aFlagValueThatLooksLikeHelpIsNotHelp() {
+        #expect(GhPolicy.spec.decide(["api", "graphql", "-f", "-h=query=l", "-Fboyt"]).commandClass == .mutating)
+        #expect(GhPolicy.spec.decide(["api", "repos/o/r/issues", "-f", "-h=x", "-f", "title=y"]).commandClass == .mutating)
+        #expect(GhPolicy.spec.decide(["issue", "create", "--title", "--help=x", "--body", "b"]).commandClass == .mutating)
+        #expect(GhPolicy.spec.decide(["issue", "create", "--title", "-h", "--body", "b"]).commandClass == .mutating)
+        // Help given as a flag is still help, wherever it sits.
+        for args in [["issue", "create", "--title", "t", "--help"], ["pr", "list", "-L", "5", "-h"], ["api", "-h"]] {
+            #expect(GhPolicy.spec.decide(args).operation == "help", "\(args)")
+        }
+    }
+
     /// A header in a shorthand cluster (`-iH VALUE`, `-iHVALUE`) is a header too: a credential
     /// in it must not reach the key in plain text.
     @Test func authorizationHeaderInAClusterIsSecret() {

@@ -8,22 +8,26 @@ public struct ArgvShape: Sendable {
     public let operation: String
     /// How many words the operation took, so `arguments` are the words after it.
     public let operationDepth: Int
+    /// Indexes in `args` taken as a flag's value (`-R o/r`: the `o/r`), which are never flags.
+    public let valuePositions: Set<Int>
 
     public init(_ args: [String], valueFlags: Set<String>, depth: Int = 2, singleWordGroups: Set<String> = []) {
         self.args = args
         var out: [String] = []
+        var values: Set<Int> = []
         var i = 0
         while i < args.count {
             let a = args[i]
             if a == "--" { out.append(contentsOf: args[(i + 1)...]); break }
             if a.hasPrefix("-") && a != "-" {
-                if valueFlags.contains(a) { i += 1 }
+                if valueFlags.contains(a) { i += 1; values.insert(i) }
             } else {
                 out.append(a)
             }
             i += 1
         }
         words = out
+        valuePositions = values
         let n = out.first.map { singleWordGroups.contains($0) } == true ? 1 : min(depth, out.count)
         operationDepth = n
         operation = out.prefix(n).joined(separator: " ")
@@ -43,6 +47,18 @@ public struct ArgvShape: Sendable {
     }
 
     public func hasAny(_ flags: [String]) -> Bool { flags.contains { has($0) } }
+
+    /// Like `has`, but only an argument in a flag's own position counts, not one a value flag
+    /// takes as its value (`--title --help=x` sets a title; gh's flag library takes the next
+    /// argument whatever it looks like). For the flags that make a command cacheable: `has`
+    /// would cache `gh issue create --title --help=x` as help text. Flags that stop caching keep
+    /// `has`, which errs the safe way.
+    public func hasOption(_ flag: String) -> Bool {
+        options.indices.contains { i in
+            let a = options[i]
+            return !valuePositions.contains(i) && (a == flag || (a.hasPrefix(flag + "=") && a != flag + "=false"))
+        }
+    }
 
     /// The value of `flag` (`--flag V` or `--flag=V`), the last one when repeated.
     public func value(of flag: String) -> String? {

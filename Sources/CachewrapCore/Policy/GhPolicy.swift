@@ -41,7 +41,7 @@ public enum GhPolicy {
     static let rules: [Rule] = [
         Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cache(.static), "gh's version is static",
              operation: "version"),
-        Rule(.any([.flag(["--help"]), .all([.flag(["-h"]), .not(.operation(["auth *"]))]), .operation(["help *"])]),
+        Rule(.any([.option(["--help"]), .all([.option(["-h"]), .not(.operation(["auth *"]))]), .operation(["help *"])]),
              .cache(.static), "help text is static", operation: "help"),
         Rule(.any([.flag(["--web"]), .all([.flag(["-w"]), .not(.operation(["run list"]))]), .operation(["browse"])]),
              .passthrough, "opens a browser"),

@@ -34,7 +34,7 @@ public enum HFPolicy {
     static let confirmingVerbs: Set<String> = ["delete", "close", "reopen", "merge", "rm", "remove", "prune", "kill"]
 
     static let rules: [Rule] = [
-        Rule(.flag(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
+        Rule(.option(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
         Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cache(.static), "hf's version is static",
              operation: "version"),
         Rule(.operation(["env"]), .cache(.static), "hf env describes the installation"),

@@ -20,7 +20,7 @@ public enum HuggingFaceCLIPolicy {
     static let deletesTag = Condition.all([.operation(["tag"]), .flag(["-d", "--delete"])])
 
     static let rules: [Rule] = [
-        Rule(.flag(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
+        Rule(.option(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
         Rule(.operation(["version", "env"]), .cache(.static), "describes the installation"),
         Rule(.any([.all([.operation(["login"]), .not(.flag(["--token"]))]),
                    .all([.operation(["auth switch"]), .not(.flag(["--token-name"]))]),
@@ -30,7 +30,7 @@ public enum HuggingFaceCLIPolicy {
         Rule(.operation(["download"]), .uncached,
              "writes files: retried on transient failures, never stored; `scan-cache` may change", invalidates: true),
         // `tag` lists with -l (the library checks --list first), else creates or deletes.
-        Rule(.all([.operation(["tag"]), .flag(["-l", "--list"]), .not(deletesTag)]), .cache(.metadata),
+        Rule(.all([.operation(["tag"]), .option(["-l", "--list"]), .not(deletesTag)]), .cache(.metadata),
              "a repository's tags", operation: "tag list"),
         Rule(.operation(["login", "logout", "upload", "upload-large-folder", "repo-files", "repo *", "tag", "auth switch",
                          "lfs-enable-largefiles", "lfs-multipart-upload"]),

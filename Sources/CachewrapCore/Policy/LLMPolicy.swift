@@ -108,8 +108,8 @@ extension Rule {
     /// `--version` and `--help`: static answers, kept a day and keyed on the binary's path and mtime.
     static func staticInfo(version: [String], help: [String]) -> [Rule] {
         [
-            Rule(.flag(version), .cache(.static), "the version is static", operation: "version"),
-            Rule(.flag(help), .cache(.static), "help text is static", operation: "help"),
+            Rule(.option(version), .cache(.static), "the version is static", operation: "version"),
+            Rule(.option(help), .cache(.static), "help text is static", operation: "help"),
         ]
     }
 }

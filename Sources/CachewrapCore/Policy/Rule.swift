@@ -37,8 +37,12 @@ public indirect enum Condition: Sendable {
     case operation(Set<String>)
     /// The second word (the verb) is one of these: `create`, `delete`...
     case verb(Set<String>)
-    /// Any of these flags is given (`--web`, `--web=true`, `-w`).
+    /// Any of these flags is given (`--web`, `--web=true`, `-w`), even where a flag's value is
+    /// expected: for the flags that stop caching.
     case flag([String])
+    /// Any of these flags is given as a flag, not as a value flag's value (`ArgvShape.hasOption`):
+    /// for the flags that make a command cacheable (`--help`, `--version`, `--list-extensions`).
+    case option([String])
     /// A flag has one of these values (`--permission-mode acceptEdits`).
     case flagValue(String, Set<String>)
     /// No positional word after the operation (`gh run view` without an ID prompts).
@@ -60,6 +64,7 @@ public indirect enum Condition: Sendable {
             }
         case .verb(let verbs): return shape.words.count > 1 && verbs.contains(shape.words[1])
         case .flag(let flags): return shape.hasAny(flags)
+        case .option(let flags): return flags.contains { shape.hasOption($0) }
         case .flagValue(let flag, let values): return shape.value(of: flag).map(values.contains) ?? false
         case .noArguments: return shape.arguments.isEmpty
         case .exactly(let args): return shape.args == args

@@ -33,9 +33,9 @@ public enum VastaiPolicy {
     static let paging: Set<String> = ["show instances", "show instances-v1", "show invoices-v1"]
 
     static let rules: [Rule] = [
-        Rule(.all([.flag(["--version"]), .custom { $0.words.isEmpty }]), .cache(.static), "vastai's version is static",
+        Rule(.all([.option(["--version"]), .custom { $0.words.isEmpty }]), .cache(.static), "vastai's version is static",
              operation: "version"),
-        Rule(.any([.flag(["--help", "-h"]), .operation(["help"])]), .cache(.static),
+        Rule(.any([.option(["--help", "-h"]), .operation(["help"])]), .cache(.static),
              "help text is static", operation: "help"),
         Rule(.custom { abbreviates($0, revealingFlags) }, .passthrough, "--explain and --curl print the API key"),
         Rule(.custom { abbreviates($0, globalValueFlags, strictly: true) }, .passthrough,
