@@ -54,7 +54,8 @@ public struct ArgvShape: Sendable {
     /// would cache `gh issue create --title --help=x` as help text. Flags that stop caching keep
     /// `has`, which errs the safe way.
     public func hasOption(_ flag: String) -> Bool {
-        options.indices.contains { i in
+        let options = options  // computed: once, not once per argument
+        return options.indices.contains { i in
             let a = options[i]
             return !valuePositions.contains(i) && (a == flag || (a.hasPrefix(flag + "=") && a != flag + "=false"))
         }
