@@ -106,6 +106,15 @@ import Testing
         #expect(Secret.isSecretName("HF_TOKEN") && !Secret.isSecretName("HF_HOME"), "variables use the same list")
     }
 
+    /// Found by the argv fuzzer (fuzz/corpus/argv/crash-e461a46c…): taking `author` out of
+    /// `enAuthorization` left no secret word, so that header's token reached the key in plain text.
+    @Test func aHeaderNamedWithAuthorizationInsideIsSecret() {
+        for name in ["enAuthorization", "X-Authorization", "Proxy-Authorization", "authorize"] {
+            #expect(Self.table.isSecretName(name), "\(name)")
+        }
+        #expect(Self.redact("api", "-H", "enAuthorization: token x", "user") == [2: "enAuthorization: <redacted>"])
+    }
+
     @Test func argumentsWithoutSecretsAreAbsentAndIndexesFollowTheArgv() {
         #expect(Self.redact().isEmpty)
         #expect(Self.redact("pr", "list", "--json", "number,title", "-R", "o/r").isEmpty)

@@ -33,8 +33,10 @@ public struct RedactionTable: Sendable, Equatable {
                                               "skip"]
     /// A header, field, URL query parameter or environment variable whose lower-case name
     /// contains one of these carries a secret (`access_token`, `X-Amz-Signature`, `api_key`)...
-    public var secretWords = ["token", "key", "secret", "password", "passwd", "sig", "auth", "credential"]
-    /// ...once these are taken out of the name: `?author=octocat` is a plain GitHub filter.
+    public var secretWords = ["token", "key", "secret", "password", "passwd", "sig", "auth", "credential", "authoriz"]
+    /// ...once these are taken out of the name: `?author=octocat` is a plain GitHub filter. A
+    /// secret word that holds one of them (`authoriz`) is looked for in the whole name, so
+    /// `X-Authorization` stays secret.
     public var notSecretWords = ["author"]
 
     public init() {}
@@ -60,9 +62,12 @@ public struct RedactionTable: Sendable, Equatable {
     /// Whether a name (of a header, field, query parameter or environment variable) says that
     /// its value is secret: it contains one of `secretWords`, case aside, outside `notSecretWords`.
     public func isSecretName(_ name: some StringProtocol) -> Bool {
-        var lower = name.lowercased()
-        for word in notSecretWords { lower = lower.replacing(word, with: "") }
-        return secretWords.contains { lower.contains($0) }
+        let lower = name.lowercased()
+        var rest = lower
+        for word in notSecretWords { rest = rest.replacing(word, with: "") }
+        return secretWords.contains { word in
+            rest.contains(word) || (notSecretWords.contains { word.contains($0) } && lower.contains(word))
+        }
     }
 
     /// `text` with each span replaced by the placeholder; overlapping spans (a URL's query read
