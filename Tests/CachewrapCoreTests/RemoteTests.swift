@@ -154,11 +154,11 @@ import Testing
         result.createdMs = now - 1000
         result.expiresMs = now + 60_000
         for pttl in [Int64.max, Int64.max - now + 1, UserNumbers.duration.range.upperBound * 1000 + 1] {
-            guard case .hit(let hit, let ms) = RemoteCache.found(result.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz", pttl: .integer(pttl), now: now, refused: { _ in })
+            guard case .hit(let hit, let ms) = RemoteCache.found(result.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz", pttl: .integer(pttl), marks: [], now: now, refused: { _ in })
             else { Issue.record("PTTL \(pttl) is not a hit"); continue }
             #expect(hit.expiresMs == now + UserNumbers.duration.range.upperBound * 1000 && ms == pttl)
         }
-        guard case .hit(let hit, _) = RemoteCache.found(result.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz", pttl: .integer(59_000), now: now, refused: { _ in })
+        guard case .hit(let hit, _) = RemoteCache.found(result.encode(cid: "bafkreifuzz"), cid: "bafkreifuzz", pttl: .integer(59_000), marks: [], now: now, refused: { _ in })
         else { Issue.record("PTTL 59000 is not a hit"); return }
         #expect(hit.expiresMs == now + 59_000)
     }

@@ -25,10 +25,10 @@ import Testing
         func open() throws -> Store { try Store(location: location) }
     }
 
-    static func info(_ cid: String, tool: String = "gh", operation: String = "pr list", context: String = "",
+    static func info(_ cid: String, tool: String = "gh", operation: String = "pr list", scope: Scope = .tool("gh"),
                      created: Int64 = 1_000, expires: Int64 = 61_000, exit: Int32 = 0,
                      transcript: Transcript = Transcript()) -> EntryInfo {
-        EntryInfo(cid: cid, tool: tool, operation: operation, display: "\(tool) \(operation)", context: context,
+        EntryInfo(cid: cid, tool: tool, operation: operation, display: "\(tool) \(operation)", scope: scope,
                   createdMs: created, expiresMs: expires, exitCode: exit, durationMs: 42,
                   stdoutBytes: Int64(transcript.stdoutCount), stderrBytes: Int64(transcript.stderrCount))
     }
@@ -179,17 +179,32 @@ import Testing
     @Test func removeByToolAndOperation() throws {
         let cache = TempCache()
         let store = try cache.open()
-        try store.save(Self.info("bafkrei1", operation: "pr list", context: "git:a"), transcript: Self.transcript("1"))
-        try store.save(Self.info("bafkrei2", operation: "pr view", context: "git:a"), transcript: Self.transcript("2"))
-        try store.save(Self.info("bafkrei3", operation: "pr list", context: "git:b"), transcript: Self.transcript("3"))
+        try store.save(Self.info("bafkrei1", operation: "pr list"), transcript: Self.transcript("1"))
+        try store.save(Self.info("bafkrei2", operation: "pr view"), transcript: Self.transcript("2"))
         try store.save(Self.info("bafkrei4", tool: "hf", operation: "models info"), transcript: Self.transcript("4"))
-        #expect(try store.remove(tool: "gh", operation: "pr list", context: "git:a") == 1)
         #expect(try store.remove(tool: "gh", operation: "pr list") == 1)
         #expect(Set(try store.list().map(\.cid)) == ["bafkrei2", "bafkrei4"])
         #expect(try store.remove(tool: "gh") == 1)
         #expect(try store.list().map(\.cid) == ["bafkrei4"])
         #expect(try store.list(tool: "hf").count == 1)
         #expect(try store.list(tool: "gh").isEmpty)
+    }
+
+    /// A mutation of one repository drops that repository's answers and the host's own (a
+    /// search may show it), not another repository's; a host-wide mutation drops them all.
+    @Test func removeChangedByScope() throws {
+        let cache = TempCache()
+        let store = try cache.open()
+        let host = Scope(area: "gh:github.com"), a = Scope(area: "gh:github.com", item: "o/a")
+        let b = Scope(area: "gh:github.com", item: "o/b"), other = Scope(area: "gh:ghe.corp", item: "o/a")
+        for (cid, scope) in [("bafkreihost", host), ("bafkreia", a), ("bafkreib", b), ("bafkreiother", other)] {
+            try store.save(Self.info(cid, scope: scope), transcript: Self.transcript(cid))
+        }
+        #expect(try store.remove(changedBy: a) == 2)
+        #expect(Set(try store.list().map(\.cid)) == ["bafkreib", "bafkreiother"])
+        #expect(try store.remove(changedBy: host) == 1)
+        #expect(try store.list().map(\.cid) == ["bafkreiother"])
+        #expect(try store.list().first?.scope == other, "the scope is stored and read back")
     }
 
     @Test func removeExpired() throws {

@@ -58,25 +58,28 @@ import Testing
         }
     }
 
-    @Test func setNXPXAndGetPTTLAcrossTwoMachines() throws {
+    @Test func setPXAndGetPTTLAcrossTwoMachines() throws {
         let server = try RedisServer()
         let a = try TestSandbox(), b = try TestSandbox()
         let machineA = Self.remote(server.tcpURL, dir: a.root), machineB = Self.remote(server.unixURL, dir: b.root)
         let result = Self.result(Self.bytes("PR #1\r\n\u{0}") + [0xff])
-        #expect(machineB.get("bafkreiaaa").isMiss)
+        #expect(machineB.get("bafkreiaaa").lookup.isMiss)
         #expect(machineA.put("bafkreiaaa", envelope: RemoteEnvelope(result).encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .stored)
-        let other = RemoteEnvelope(Self.result(Self.bytes("other")))
-        #expect(machineB.put("bafkreiaaa", envelope: other.encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .exists, "NX: first writer wins")
-        guard case .hit(let got, let pttl) = machineB.get("bafkreiaaa") else { Issue.record("B must hit"); return }
+        guard case .hit(let got, let pttl) = machineB.get("bafkreiaaa").lookup else { Issue.record("B must hit"); return }
         #expect(got.frames == result.frames && got.exitCode == 0 && got.durationMs == 321 && got.createdMs == result.createdMs)
         #expect(pttl > 50_000 && pttl <= 60_000 && abs(got.expiresMs - (Clock.nowMs() + pttl)) < 1000)
         #expect(try server.admin(["PTTL", "cw:v1:t:test:bafkreiaaa"]) != .integer(-1), "written with PX")
         #expect(machineA.put("bafkreibbb", envelope: RemoteEnvelope(result).encode(cid: "bafkreibbb"), ttlMs: 30) == .stored)
         usleep(100_000)
-        #expect(machineB.get("bafkreibbb").isMiss, "the server expired it")
+        #expect(machineB.get("bafkreibbb").lookup.isMiss, "the server expired it")
+        // The last writer wins: after a mutation, the run that follows must replace the old value.
+        let other = RemoteEnvelope(Self.result(Self.bytes("other")))
+        #expect(machineB.put("bafkreiaaa", envelope: other.encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .stored)
+        guard case .hit(let replaced, _) = machineA.get("bafkreiaaa").lookup else { Issue.record("A must hit"); return }
+        #expect(replaced.frames == other.frames)
         let big = Self.result([UInt8](repeating: 0x0a, count: 1 << 20))
         #expect(machineA.put("bafkreiccc", envelope: RemoteEnvelope(big).encode(cid: "bafkreiccc"), ttlMs: 60_000) == .stored)
-        guard case .hit(let gotBig, _) = machineB.get("bafkreiccc") else { Issue.record("1 MiB hit"); return }
+        guard case .hit(let gotBig, _) = machineB.get("bafkreiccc").lookup else { Issue.record("1 MiB hit"); return }
         #expect(gotBig.frames == big.frames)
         #expect(machineA.connectAttempts == 1 && machineB.connectAttempts == 1, "one connection each, reused")
     }
@@ -87,8 +90,8 @@ import Testing
         db3.database = 3
         #expect(Self.remote(db3, dir: sb.root).put("c", envelope: RemoteEnvelope(Self.result([1])).encode(cid: "c"), ttlMs: 60_000) == .stored)
         #expect(try server.admin(["EXISTS", "cw:v1:t:test:c"]) == .integer(0), "not in db 0")
-        #expect(Self.remote(db3, dir: sb.root).get("c").isHit)
-        #expect(Self.remote(server.unixURL, dir: sb.root).get("c").isMiss)
+        #expect(Self.remote(db3, dir: sb.root).get("c").lookup.isHit)
+        #expect(Self.remote(server.unixURL, dir: sb.root).get("c").lookup.isMiss)
     }
 
     @Test func aclReadWriteAndReadOnlyUsersAndWrongPassword() throws {
@@ -100,20 +103,20 @@ import Testing
         devURL.user = "dev"
         let ci = Self.remote(ciURL, dir: sb.root, password: "pw"), dev = Self.remote(devURL, dir: sb.root, password: "devpw")
         #expect(ci.put("x", envelope: RemoteEnvelope(Self.result([7])).encode(cid: "x"), ttlMs: 60_000) == .stored)
-        #expect(dev.get("x").isHit && ci.get("x").isHit)
+        #expect(dev.get("x").lookup.isHit && ci.get("x").lookup.isHit)
         guard case .refused(let why) = dev.put("y", envelope: RemoteEnvelope(Self.result([8])).encode(cid: "y"), ttlMs: 60_000) else {
             Issue.record("a read-only user's write must be refused"); return
         }
         #expect(why.hasPrefix("NOPERM"), "\(why)")
         #expect(!dev.breaker.state().open && dev.breaker.state().lastError == why, "refused writes are noted, reads go on")
-        #expect(dev.get("x").isHit && dev.connectAttempts == 1)
-        #expect(dev.enqueue("z", result: Self.result([9])) == .queued)
+        #expect(dev.get("x").lookup.isHit && dev.connectAttempts == 1)
+        #expect(dev.enqueue("z", result: Self.result([9]), marks: []) == .queued)
         let drained = Outbox(cacheDirectory: sb.root).drain(using: dev)
         #expect(drained.refused == 1 && drained.remaining == 0 && drained.lastRefusal?.hasPrefix("NOPERM") == true)
 
         let wrongDir = try TestSandbox()
         let wrong = Self.remote(ciURL, dir: wrongDir.root, password: "nope")
-        guard case .unavailable(let text) = wrong.get("x") else { Issue.record("wrong password must fail"); return }
+        guard case .unavailable(let text) = wrong.get("x").lookup else { Issue.record("wrong password must fail"); return }
         #expect(text.hasPrefix("WRONGPASS"), "\(text)")
         #expect(wrong.breaker.state().open && wrong.breaker.state().lastError?.hasPrefix("WRONGPASS") == true)
         guard case .failure(.server(let checked)) = wrong.check() else { Issue.record("check must report it"); return }
@@ -125,18 +128,18 @@ import Testing
     @Test func noauthTripsTheBreakerAndThePasswordFixesIt() throws {
         let server = try RedisServer(["--requirepass", "adminpw"]), sb = try TestSandbox()
         let anonymous = Self.remote(server.unixURL, dir: sb.root)
-        guard case .unavailable(let text) = anonymous.get("x") else { Issue.record("NOAUTH expected"); return }
+        guard case .unavailable(let text) = anonymous.get("x").lookup else { Issue.record("NOAUTH expected"); return }
         #expect(text == "NOAUTH Authentication required.")
         #expect(anonymous.breaker.state().lastError == "NOAUTH Authentication required." && anonymous.breaker.state().open)
         anonymous.breaker.reset()
-        #expect(Self.remote(server.unixURL, dir: sb.root, password: "adminpw").get("x").isMiss, "AUTH pass (default user)")
+        #expect(Self.remote(server.unixURL, dir: sb.root, password: "adminpw").get("x").lookup.isMiss, "AUTH pass (default user)")
     }
 
     @Test func aServerThatNeverAnswersCostsOneDeadline() throws {
         let silent = try SilentListener(), sb = try TestSandbox()
         let url = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: silent.port))
         let remote = Self.remote(url, dir: sb.root, timeoutMs: 100)
-        let (lookup, ms) = Self.timed { remote.get("x") }
+        let (lookup, ms) = Self.timed { remote.get("x").lookup }
         guard case .unavailable(let text) = lookup else { Issue.record("timeout expected"); return }
         #expect(text == "timed out")
         #expect(ms >= 95 && ms < 400, "took \(ms) ms for a 100 ms deadline")
@@ -148,7 +151,7 @@ import Testing
     @Test func aClosedPortOrMissingSocketIsRefusedFast() throws {
         let sb = try TestSandbox(), port = try RedisServer.freePort()
         for url in [RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)), RedisURL(endpoint: .unix(path: sb.root + "/none.sock"))] {
-            let (lookup, ms) = Self.timed { Self.remote(url, dir: sb.root + "/\(port)", timeoutMs: 100).get("x") }
+            let (lookup, ms) = Self.timed { Self.remote(url, dir: sb.root + "/\(port)", timeoutMs: 100).get("x").lookup }
             guard case .unavailable(let text) = lookup else { Issue.record("refusal expected"); continue }
             #expect(text.contains("Connection refused") || text.contains("No such file"), "\(text)")
             #expect(ms < 400, "took \(ms) ms")
@@ -157,9 +160,9 @@ import Testing
 
     @Test func namesResolveWithinTheDeadline() throws {
         let server = try RedisServer(), sb = try TestSandbox()
-        #expect(Self.remote(RedisURL(endpoint: .tcp(host: "localhost", port: server.port)), dir: sb.root).get("x").isMiss)
+        #expect(Self.remote(RedisURL(endpoint: .tcp(host: "localhost", port: server.port)), dir: sb.root).get("x").lookup.isMiss)
         let (lookup, ms) = Self.timed {
-            Self.remote(RedisURL(endpoint: .tcp(host: "no-such-host.invalid", port: 6379)), dir: sb.root + "/x", timeoutMs: 200).get("x")
+            Self.remote(RedisURL(endpoint: .tcp(host: "no-such-host.invalid", port: 6379)), dir: sb.root + "/x", timeoutMs: 200).get("x").lookup
         }
         #expect(!lookup.isHit && !lookup.isMiss && ms < 800, "took \(ms) ms")
     }
@@ -169,20 +172,20 @@ import Testing
         var now: Int64 = 5_000_000
         let dead = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port))
         let first = Self.remote(dead, dir: sb.root, timeoutMs: 100, now: { now })
-        #expect(!first.get("x").isMiss && first.connectAttempts == 1)
+        #expect(!first.get("x").lookup.isMiss && first.connectAttempts == 1)
         let second = Self.remote(dead, dir: sb.root, timeoutMs: 100, now: { now })  // another process
         for _ in 0..<100 {
-            guard case .unavailable(let text) = second.get("x") else { Issue.record("must skip"); return }
+            guard case .unavailable(let text) = second.get("x").lookup else { Issue.record("must skip"); return }
             #expect(text.contains("remote paused"), "\(text)")
         }
         #expect(second.connectAttempts == 0, "an open breaker costs no connection at all")
         now += 30_000
-        _ = second.get("x")
+        _ = second.get("x").lookup
         #expect(second.connectAttempts == 1 && second.breaker.state().windowMs == 60_000, "one probe, failed: window doubles")
         let server = try RedisServer()
         now += 60_000
         let third = Self.remote(server.tcpURL, dir: sb.root, timeoutMs: 1000, now: { now })
-        #expect(third.get("x").isMiss && !third.breaker.state().open && third.breaker.state().windowMs == 30_000)
+        #expect(third.get("x").lookup.isMiss && !third.breaker.state().open && third.breaker.state().windowMs == 30_000)
     }
 
     @Test func corruptValuesAreNeverReplayed() throws {
@@ -190,17 +193,17 @@ import Testing
         let remote = Self.remote(server.unixURL, dir: sb.root)
         let good = RemoteEnvelope(Self.result(Self.bytes("fine"))).encode(cid: "fine")
         try server.admin([Self.bytes("SET"), Self.bytes("cw:v1:t:test:fine"), good])
-        guard case .hit = remote.get("fine") else { Issue.record("a good value under its own CID is a hit"); return }
+        guard case .hit = remote.get("fine").lookup else { Issue.record("a good value under its own CID is a hit"); return }
         var flipped = good
         flipped[45] ^= 0x20
         // "swapped": a good value copied under another CID's key; its digest is bound to "fine".
         for (cid, value) in [("garbage", Self.bytes("not an envelope")), ("cut", Array(good.dropLast(3))), ("flip", flipped),
                              ("swapped", good)] {
             try server.admin([Self.bytes("SET"), Self.bytes("cw:v1:t:test:" + cid), value])
-            guard case .corrupt = remote.get(cid) else { Issue.record("\(cid) must be corrupt"); continue }
+            guard case .corrupt = remote.get(cid).lookup else { Issue.record("\(cid) must be corrupt"); continue }
         }
         try server.admin(["LPUSH", "cw:v1:t:test:list", "a"])
-        guard case .corrupt(let text) = remote.get("list") else { Issue.record("WRONGTYPE is corrupt"); return }
+        guard case .corrupt(let text) = remote.get("list").lookup else { Issue.record("WRONGTYPE is corrupt"); return }
         #expect(text.hasPrefix("WRONGTYPE") && !remote.breaker.state().open)
     }
 
@@ -208,9 +211,9 @@ import Testing
         let server = try RedisServer(), sb = try TestSandbox()
         let ro = Self.remote(server.unixURL, dir: sb.root, mode: .ro)
         #expect(ro.put("x", envelope: RemoteEnvelope(Self.result([1])).encode(cid: "x"), ttlMs: 60_000) == .skipped("remote mode is ro"))
-        #expect(ro.enqueue("x", result: Self.result([1])) == nil && ro.get("x").isMiss)
+        #expect(ro.enqueue("x", result: Self.result([1]), marks: []) == nil && ro.get("x").lookup.isMiss)
         let off = Self.remote(server.unixURL, dir: sb.root, mode: .off)
-        #expect(!off.get("x").isMiss && off.put("x", envelope: [], ttlMs: 1000) == .skipped("remote mode is off"))
+        #expect(!off.get("x").lookup.isMiss && off.put("x", envelope: [], ttlMs: 1000) == .skipped("remote mode is off"))
         #expect(off.connectAttempts == 0 && ro.connectAttempts == 1)
         #expect(RemoteCache.make(off.settings, cacheDirectory: sb.root) == nil)
         #expect(try server.admin(["DBSIZE"]) == .integer(0))
@@ -220,7 +223,7 @@ import Testing
         let sb = try TestSandbox(), port = try RedisServer.freePort()
         var now: Int64 = 9_000_000
         let down = Self.remote(RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)), dir: sb.root, timeoutMs: 100, now: { now })
-        for cid in ["a", "b", "c"] { #expect(down.enqueue(cid, result: Self.result(Self.bytes(cid))) == .queued) }
+        for cid in ["a", "b", "c"] { #expect(down.enqueue(cid, result: Self.result(Self.bytes(cid)), marks: []) == .queued) }
         let outbox = Outbox(cacheDirectory: sb.root)
         let failed = outbox.drain(using: down)
         #expect(failed.ran && failed.stored == 0 && failed.remaining == 3 && failed.stoppedBy != nil)
@@ -238,7 +241,7 @@ import Testing
         #expect(outbox.drain(using: up).stored == 1 && outbox.pendingCount() == 0)
         let reader = Self.remote(server.unixURL, dir: sb.root + "/other")
         for cid in ["a", "b", "c"] {
-            guard case .hit(let got, _) = reader.get(cid) else { Issue.record("\(cid) not drained"); continue }
+            guard case .hit(let got, _) = reader.get(cid).lookup else { Issue.record("\(cid) not drained"); continue }
             #expect(Transcript(frames: got.frames)?.stream(1) == Self.bytes(cid))
         }
     }

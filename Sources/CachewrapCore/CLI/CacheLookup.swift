@@ -1,6 +1,8 @@
 /// Looking a key up and replaying what was found: the hit path, kept small on purpose.
 struct CacheLookup {
-    let key: InvocationKey
+    let cid: String
+    /// What the answer depends on: an answer older than a mutation of it is never replayed.
+    let scope: Scope
     /// `--ttl` / `CACHEWRAP_TTL`: when given, an entry older than this is expired for this call.
     let requestedTTL: Int64?
     let tool: String
@@ -8,18 +10,25 @@ struct CacheLookup {
     enum Found {
         case fresh(CachedResult)
         case expired(CachedResult)
+        /// Its run started before a mutation of its scope ended: it may show what the mutation
+        /// changed, so it is never replayed, not even as a stale answer or with --offline.
+        case superseded(CachedResult)
         /// There, but it failed its checks: never replayed; dropped and counted by the caller.
         case damaged(AnswerCheck.Damage)
         case missing
     }
 
-    /// The hot file alone (no database). Every entry saved has one, removed with it, so this is
-    /// the whole lookup: an entry whose hot file could not be written is only a lost hit.
-    func findHot(cache: String) -> Found {
-        switch HotFile.read(cache: cache, cid: key.cid) {
+    /// The one answer to "is there a fresh entry": the hit path, `explain`, `ls` and `show` all
+    /// ask here, so they cannot disagree. The hot file alone (no database) and the scope's marks:
+    /// every entry saved has a hot file, removed with it, so an entry whose hot file could not be
+    /// written is only a lost hit.
+    func find(cache: String) -> Found {
+        switch HotFile.read(cache: cache, cid: cid) {
         case .missing: return .missing
         case .damaged(let damage): return .damaged(damage)
-        case .found(let cached): return classify(cached)
+        case .found(let cached):
+            guard ScopeMarks(cache: cache).allows(scope, startedMs: cached.createdMs) else { return .superseded(cached) }
+            return classify(cached)
         }
     }
 
@@ -41,7 +50,7 @@ struct CacheLookup {
             dropDamaged(damage, cache: cache)
             return nil
         }
-        if HitLog.append(directory: cache, cid: key.cid, tool: tool, durationMs: cached.durationMs, stale: note != nil) {
+        if HitLog.append(directory: cache, cid: cid, tool: tool, durationMs: cached.durationMs, stale: note != nil) {
             // Rare (once per ~10,000 hits), and after the answer is out: fold the log now.
             try? Store().foldHitLog()
         }
@@ -53,6 +62,6 @@ struct CacheLookup {
     /// the miss that follows drops its row and counts it (`CachedRun.execute`).
     func dropDamaged(_ damage: AnswerCheck.Damage, cache: String) {
         Console.warn("the cached answer of this \(tool) call is damaged (\(damage.message)): dropped it, running \(tool)")
-        HotFile.remove(cache: cache, cid: key.cid)
+        HotFile.remove(cache: cache, cid: cid)
     }
 }

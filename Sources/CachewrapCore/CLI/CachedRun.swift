@@ -25,27 +25,29 @@ struct CachedRun {
         let location = CacheLocation.fromEnvironment()
         let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes, terminal: terminal,
                               salt: WrapRequest.salt(of: location, writing: true))
-        let lookup = CacheLookup(key: key, requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(),
-                                 tool: policy.tool)
+        let lookup = CacheLookup(cid: key.cid, scope: decision.scope,
+                                 requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(), tool: policy.tool)
         let cache = location.directory
-        // The hit path: the entry's hot file, no database. Every stored entry has one, so the
-        // hot file alone also answers "expired" and "missing".
+        // The hit path: the entry's hot file and its scope's marks, no database (`CacheLookup.find`).
         var expired: CachedResult?
-        var damaged = false
+        var dropped = Dropped.none
         if !options.refresh, !options.noCache {
-            switch lookup.findHot(cache: cache) {
+            switch lookup.find(cache: cache) {
             case .fresh(let cached):
                 if let status = replayFresh(cached, lookup: lookup, cache: cache, keyedStdin: stdin.keyedBytes != nil,
                                             terminal: terminal) { return status }
-                damaged = true
+                dropped = .damaged
             case .expired(let cached):
                 if options.offline, let status = lookup.replay(cached, cache: cache, note: "--offline: replaying an expired result") {
                     return status
                 }
                 expired = cached
+            case .superseded:
+                HotFile.remove(cache: cache, cid: key.cid)
+                dropped = .superseded
             case .damaged(let damage):
                 lookup.dropDamaged(damage, cache: cache)
-                damaged = true
+                dropped = .damaged
             case .missing:
                 break
             }
@@ -54,11 +56,12 @@ struct CachedRun {
         // the team cache must be asked first: its answer is stored locally before it is shown.
         let store = LazyStore(location: location, tool: policy.tool)
         if options.offline {
-            if damaged { record(store.get(), dropping: key.cid, [.damaged: 1]) }
+            if dropped != .none { record(store.get(), dropping: key.cid, dropped.counting) }
             Console.error(CachewrapError.offlineMiss(policy.tool).message)
             return CachewrapError.offlineMiss(policy.tool).exitCode
         }
         var flight: FlightLock?
+        var remoteMarks: [Int64]?
         if !options.noCache {
             flight = FlightLock.tryAcquire(directory: cache, cid: key.cid)
             if flight == nil {
@@ -69,21 +72,29 @@ struct CachedRun {
             }
             // Checked again under the lock: a run that finished between our lookup and the lock
             // has already stored the answer.
-            if !options.refresh, case .fresh(let cached) = lookup.findHot(cache: cache),
+            if !options.refresh, case .fresh(let cached) = lookup.find(cache: cache),
                let status = lookup.replay(cached, cache: cache) {
                 return status
             }
             // Team cache (L2), only after a local miss: see RemoteTier.swift.
-            if !options.refresh, !BackgroundRefresh.isBackground,
-               let remote = RemoteTier.remote(cacheDirectory: cache), let opened = store.get(),
-               let status = remoteLookup(remote, key: key, lookup: lookup, store: opened, cache: cache) {
-                return status
+            if let remote = RemoteTier.remote(cacheDirectory: cache), let opened = store.get() {
+                switch remoteLookup(remote, key: key, lookup: lookup, store: opened, cache: cache) {
+                case .replayed(let status): return status
+                case .run(let marks): remoteMarks = marks
+                }
             }
         }
         return withExtendedLifetime(flight) {
             execute(key: key, store: store, stdin: toolStdin, terminal: terminal, expired: expired,
-                    damaged: damaged, requestedTTL: lookup.requestedTTL)
+                    dropped: dropped, requestedTTL: lookup.requestedTTL, remoteMarks: remoteMarks)
         }
+    }
+
+    /// Why a found answer was dropped before the run: its row goes too, and damage is counted.
+    enum Dropped {
+        case none, damaged, superseded
+
+        var counting: [Counter: Int64] { self == .damaged ? [.damaged: 1] : [:] }
     }
 
     /// Replays a fresh entry, starting a background refresh first when it is older than the
@@ -100,7 +111,7 @@ struct CachedRun {
     /// Runs the tool with retries and settles the outcome: store it, answer with the stale
     /// entry, or pass the failure through unchanged.
     private func execute(key: InvocationKey, store lazyStore: LazyStore, stdin: ToolStdin, terminal: TerminalShape,
-                         expired: CachedResult?, damaged: Bool, requestedTTL: Int64?) -> Int32 {
+                         expired: CachedResult?, dropped: Dropped, requestedTTL: Int64?, remoteMarks: [Int64]?) -> Int32 {
         let options = request.options
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         let window = options.staleIfErrorSeconds ?? (decision.ttlClass == .prompt ? 0 : CachedRun.defaultStaleIfErrorSeconds)
@@ -115,6 +126,9 @@ struct CachedRun {
                          spillDirectory: lazyStore.location.directory, whileStarting: { _ = lazyStore.get() })
         }
         let result: AttemptLoop.Result
+        // An entry's time is when its run started: a mutation of its scope that ends after this
+        // moment may have changed what the run saw (`ScopeMarks`).
+        let startedMs = Clock.nowMs()
         do {
             result = try loop.run()
         } catch {
@@ -124,9 +138,9 @@ struct CachedRun {
         let outcome = result.outcome
         let store = lazyStore.get()
         var counting: [Counter: Int64] = [.callsMade: Int64(result.retriesMade + 1), .retries: Int64(result.retriesMade)]
-        if damaged {
+        if dropped != .none {
             record(store, dropping: key.cid, [:])
-            counting[.damaged] = 1
+            counting.merge(dropped.counting) { $0 + $1 }
         }
         if !options.noCache && !BackgroundRefresh.isBackground { counting[.misses] = 1 }
         if expired != nil { counting[.expirations] = 1 }
@@ -155,15 +169,18 @@ struct CachedRun {
         if succeeded, !options.noCache, let bytes = outcome.overLimitBytes {
             Console.notice(CachedRun.overLimitNotice(outputBytes: bytes, limit: recordLimit))
         }
-        if let store, succeeded, !options.noCache, !outcome.overflowed {
+        // A run that a mutation of its scope overtook is shown but not stored: it may predate the change.
+        let current = ScopeMarks(cache: lazyStore.location.directory).allows(decision.scope, startedMs: startedMs)
+        if let store, succeeded, current, !options.noCache, !outcome.overflowed {
             do {
-                let now = Clock.nowMs(), ttl = requestedTTL ?? decision.ttlSeconds
-                let info = entry(for: key, createdMs: now, expiresMs: Clock.expiry(createdMs: now, ttlSeconds: ttl),
+                let ttl = requestedTTL ?? decision.ttlSeconds
+                let info = entry(for: key, createdMs: startedMs, expiresMs: Clock.expiry(createdMs: startedMs, ttlSeconds: ttl),
                                  exitCode: outcome.status, durationMs: outcome.durationMs,
                                  stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
                 try store.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting)
                 // Team cache write-behind (outbox + detached flusher): see RemoteTier.swift.
-                remoteWriteBehind(info, transcript: outcome.transcript, spilled: outcome.spill != nil, store: store)
+                remoteWriteBehind(info, transcript: outcome.transcript, spilled: outcome.spill != nil, marks: remoteMarks,
+                                  store: store)
             } catch {
                 Console.warn("could not store the result: \(error.message)")
             }
@@ -190,7 +207,7 @@ struct CachedRun {
         EntryInfo(cid: key.cid, tool: policy.tool, operation: decision.operation,
                   display: Display.commandLine(tool: request.tool, arguments: request.arguments,
                                                redaction: decision.redaction),
-                  context: key.context, createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode,
+                  scope: decision.scope, createdMs: createdMs, expiresMs: expiresMs, exitCode: exitCode,
                   durationMs: durationMs, stdoutBytes: Int64(stdoutBytes), stderrBytes: Int64(stderrBytes))
     }
 }

@@ -41,27 +41,43 @@ enum RemoteTier {
 }
 
 extension CachedRun {
-    /// After a local miss: asks the team cache for `key`. On a verified hit the result is stored
-    /// locally (with the remote's expiry) and replayed, and its exit status returned; otherwise
-    /// the outcome is counted and nil returned, and the caller runs the tool.
-    func remoteLookup(_ remote: RemoteCache, key: InvocationKey, lookup: CacheLookup, store: Store, cache: String) -> Int32? {
+    /// What the team cache said before a run: an answer replayed, or the marks of this call's
+    /// scope as they were before the tool starts (nil when unknown: then nothing is written back,
+    /// since a value without them could outlive a mutation elsewhere).
+    enum RemoteStep {
+        case replayed(Int32)
+        case run(marks: [Int64]?)
+    }
+
+    /// After a local miss: asks the team cache for `key` and its scope's marks in one round trip.
+    /// A verified answer made after the last mutation of its scope, anywhere, is stored locally
+    /// (with the remote's expiry) and replayed; otherwise the outcome is counted and the caller
+    /// runs the tool. A refresh asks for the marks alone.
+    func remoteLookup(_ remote: RemoteCache, key: InvocationKey, lookup: CacheLookup, store: Store, cache: String) -> RemoteStep {
+        let wantsValue = !request.options.refresh && !BackgroundRefresh.isBackground
+        let answer = remote.get(key.cid, marks: decision.scope.marksRead, value: wantsValue)
+        guard wantsValue else { return .run(marks: answer.marks) }
         let counter: Counter
-        switch remote.get(key.cid) {
+        switch answer.lookup {
         case .hit(let result, _):
             let now = Clock.nowMs()
             if let ttl = lookup.requestedTTL, now >= Clock.expiry(createdMs: result.createdMs, ttlSeconds: ttl) {
                 counter = .remoteMisses  // older than this call's --ttl allows
+            } else if !ScopeMarks(cache: cache).allows(decision.scope, startedMs: result.createdMs) {
+                counter = .remoteStale  // older than a mutation made here, whose mark may not have reached the server
             } else if let transcript = Transcript(frames: result.frames) {
-                return storeAndReplay(result, transcript: transcript, key: key, lookup: lookup, store: store, cache: cache)
+                return .replayed(storeAndReplay(result, transcript: transcript, key: key, lookup: lookup, store: store,
+                                                cache: cache))
             } else {
                 counter = .remoteCorrupt
             }
+        case .superseded: counter = .remoteStale
         case .miss: counter = .remoteMisses
         case .corrupt: counter = .remoteCorrupt
         case .unavailable: counter = .remoteErrors
         }
         record(store, [counter: 1])
-        return nil
+        return .run(marks: answer.marks)
     }
 
     private func storeAndReplay(_ result: CachedResult, transcript: Transcript, key: InvocationKey, lookup: CacheLookup,
@@ -80,14 +96,15 @@ extension CachedRun {
         return lookup.replay(result, cache: cache) ?? result.exitCode
     }
 
-    /// After a successful save (mode rw): queues the result in the outbox (a local file, no
-    /// network) and starts the detached flusher that sends it.
-    func remoteWriteBehind(_ info: EntryInfo, transcript: Transcript, spilled: Bool, store: Store) {
-        guard !spilled, let settings = RemoteTier.settings, settings.mode == .rw,
+    /// After a successful save (mode rw): queues the result, stamped with the scope's marks read
+    /// before the run, in the outbox (a local file, no network) and starts the detached flusher
+    /// that sends it.
+    func remoteWriteBehind(_ info: EntryInfo, transcript: Transcript, spilled: Bool, marks: [Int64]?, store: Store) {
+        guard !spilled, let marks, let settings = RemoteTier.settings, settings.mode == .rw,
               let remote = RemoteCache.make(settings, cacheDirectory: store.location.directory) else { return }
         let result = CachedResult(createdMs: info.createdMs, expiresMs: info.expiresMs, exitCode: info.exitCode,
                                   durationMs: info.durationMs, frames: transcript.bytes)
-        if remote.enqueue(info.cid, result: result) == .queued { RemoteTier.startFlusher() }
+        if remote.enqueue(info.cid, result: result, marks: marks) == .queued { RemoteTier.startFlusher() }
     }
 }
 

@@ -26,8 +26,7 @@ struct WrapCommand {
                 Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.rawValue) (\(decision.reason)), so it is never served from the cache")
                 return CachewrapError.offlineMiss(request.tool).exitCode
             }
-            recordPassthrough(tool: policy.tool, invalidating: decision.invalidates)
-            return handOver(path)
+            return passThrough(path, policy: policy, decision: decision)
         }
         // Before any byte is read from or written to the cache: whoever can write there could
         // plant an answer, so an unsafe cache dir means running the tool as if we were not here.
@@ -41,8 +40,10 @@ struct WrapCommand {
     /// A retry-only command (downloads): run with retries on transient failures, output live,
     /// nothing stored.
     private func retried(path: String, policy: PolicySpec, decision: Decision) -> Int32 {
+        let change = decision.invalidates ? ScopeChange(scope: decision.scope, tool: policy.tool) : nil
+        change?.apply()
+        defer { change?.apply() }
         let store = try? Store()
-        if decision.invalidates { _ = try? store?.remove(tool: policy.tool) }
         let retries = request.options.retries ?? CachedRun.environmentRetries() ?? decision.retries
         let loop = AttemptLoop(policy: policy, retries: retries, backoff: .fromEnvironment(), staleFallback: false,
                                holdOutput: false) { _ in
@@ -56,7 +57,10 @@ struct WrapCommand {
                                                      .retries: Int64(result.retriesMade),
                                                      .recoveredByRetry: result.verdict == .success && result.retriesMade > 0 ? 1 : 0])
             }
-            if let signal = result.outcome.interruptedBy { SignalForwarding.dieBy(signal) }
+            if let signal = result.outcome.interruptedBy {
+                change?.apply()
+                SignalForwarding.dieBy(signal)
+            }
             return result.outcome.status
         } catch {
             Console.error(error.message)
@@ -72,19 +76,19 @@ struct WrapCommand {
         return code == EACCES_CODE || code == ENOEXEC_CODE ? CachewrapError.notExecutable(path).exitCode : error.exitCode
     }
 
-    /// Counts a pass-through for `stats` and, before a mutation, drops the tool's entries: an
-    /// agent that creates a PR and then lists PRs must see its PR. Done before the exec because
-    /// the tool takes over this process; if the mutation fails, only cache is lost. Every entry
-    /// of the tool goes, not only this repository's: `gh api repos/o/r/pulls` or `pr list -R o/r`
-    /// carry no repository context, and a stale read is worse than a re-run. A store problem must
-    /// not stop the tool, so errors are reported and the tool runs.
-    private func recordPassthrough(tool: String, invalidating: Bool) {
-        do {
-            let store = try Store()
-            if invalidating { try store.remove(tool: tool) }
-            try store.count(tool: tool, [.passthrough: 1])
-        } catch {
-            if invalidating { Console.warn("\(error.message); could not drop cached \(tool) entries before this change") }
+    /// A command that is never served from the cache. One that may change cached answers drops
+    /// its scope first (`ScopeChange`); a non-interactive mutation then runs as a child that
+    /// cachewrap waits for, so the scope is dropped again once it ends: a read that started
+    /// before it and finished after its first drop must not answer later. Interactive commands
+    /// (and the rest) are exec'd: they get this process, its descriptors and its terminal.
+    private func passThrough(_ path: String, policy: PolicySpec, decision: Decision) -> Int32 {
+        guard decision.invalidates else {
+            if let store = try? Store() { _ = try? store.count(tool: policy.tool, [.passthrough: 1]) }
+            return handOver(path)
         }
+        let change = ScopeChange(scope: decision.scope, tool: policy.tool)
+        change.apply(counting: [.passthrough: 1])
+        guard decision.commandClass == .mutating else { return handOver(path) }
+        return WaitedChild.run(path: path, arguments: request.commandLine) { change.apply() }
     }
 }

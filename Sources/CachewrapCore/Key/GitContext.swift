@@ -6,6 +6,8 @@ struct GitContext {
     let remoteLines: [UInt8]
     /// HEAD's content: `ref: refs/heads/main`, or a commit id when detached.
     let head: String
+    /// The whole config file, for the policies that read remotes by name (`GitRemote`).
+    let config: [UInt8]
 
     /// Walks up from `directory` to the nearest `.git` (a directory, or a file naming one, as in
     /// worktrees and submodules); nil outside a repository.
@@ -23,7 +25,7 @@ struct GitContext {
                     .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") }
                     .joined(separator: "\n")
                 let head = (headBytes ?? FileIO.readFile(gitDir + "/HEAD")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                return GitContext(remoteLines: Array(urls.utf8), head: head.trimmingNewlines())
+                return GitContext(remoteLines: Array(urls.utf8), head: head.trimmingNewlines(), config: config)
             }
             guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
             dir = slash == dir.startIndex ? "/" : String(dir[..<slash])

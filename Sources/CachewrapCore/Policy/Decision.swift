@@ -53,8 +53,11 @@ public struct Decision: Sendable, Equatable {
     public var staleSeconds: Int64?
     /// Retries on top of the tool's own, for transient failures.
     public var retries = 0
-    /// Drop the tool's cached entries before running: the command may change what they show.
+    /// Drop the answers of `scope` before running (and after, for a command cachewrap waits
+    /// for): the command may change what they show.
     public var invalidates = false
+    /// What the answer depends on (cacheable) or what the command changes (invalidating).
+    public var scope: Scope
     public var keyEnv: [String] = []
     /// Files whose content digest joins the key (e.g. gh's hosts.yml: who is logged in).
     public var identityFiles: [String] = []
@@ -69,5 +72,6 @@ public struct Decision: Sendable, Equatable {
         self.commandClass = commandClass
         self.reason = reason
         self.operation = operation
+        scope = .tool("")
     }
 }

@@ -80,6 +80,7 @@ public enum GhPolicy {
         ]
         spec.identityFiles = { [hostsFile()] }
         spec.context = context
+        spec.scope = { GhScope.of($0) }
         spec.keysStdin = { shape in shape.args.contains("-") || shape.args.contains { $0.hasSuffix("@-") } }
         spec.transient = ["(HTTP 429)", "(HTTP 500)", "(HTTP 502)", "(HTTP 503)", "(HTTP 504)", "HTTP 502:",
                           "HTTP 503:", "HTTP 504:", "API rate limit exceeded", "secondary rate limit",

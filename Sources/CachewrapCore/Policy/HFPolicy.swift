@@ -70,6 +70,7 @@ public enum HFPolicy {
         HuggingFaceHub.apply(to: &spec, errorsOn: .stderr)
         // The local cache listing depends on relative `--cache-dir`/`--local-dir` paths.
         spec.context = { ["cache list", "cache ls", "cache verify"].contains($0.operation) ? .cwd : .none }
+        spec.scope = { HubScope.hf($0) }
         return spec
     }
 }

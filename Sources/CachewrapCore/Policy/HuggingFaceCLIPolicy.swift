@@ -49,6 +49,7 @@ public enum HuggingFaceCLIPolicy {
         spec.failureMarkers = [OutputCheck(.either, "Not logged in")]
         // `scan-cache --dir cache` names a directory relative to the working directory.
         spec.context = { $0.operation == "scan-cache" ? .cwd : .none }
+        spec.scope = { HubScope.hf($0) }
         return spec
     }
 }

@@ -15,6 +15,9 @@ public struct PolicySpec: Sendable {
     public var identityFiles: @Sendable () -> [String] = { [] }
     /// What around the command the output depends on, for cacheable commands.
     public var context: @Sendable (ArgvShape) -> KeyContext = { _ in .none }
+    /// What a cacheable command's answer depends on and what a mutation changes (see `Scope`);
+    /// by default the whole tool.
+    public var scope: @Sendable (ArgvShape) -> Scope
     /// Whether stdin carrying data is read, hashed into the key and fed to the tool.
     public var keysStdin: @Sendable (ArgvShape) -> Bool = { _ in false }
     /// Where secrets hide in argv: the standard table, which a policy may extend with its own
@@ -40,6 +43,7 @@ public struct PolicySpec: Sendable {
     public init(tool: String, rules: [Rule]) {
         self.tool = tool
         self.rules = rules
+        scope = { _ in .tool(tool) }
     }
 
     public func shape(_ args: [String]) -> ArgvShape {
@@ -55,6 +59,8 @@ public struct PolicySpec: Sendable {
         var decision = Decision(rule.verdict.commandClass, rule.reason, operation: rule.operation ?? operation)
         decision.retries = retries
         decision.invalidates = rule.invalidates
+        // Only where it is used: a gh scope may read the git config.
+        decision.scope = decision.invalidates || rule.verdict.commandClass == .cacheable ? scope(shape) : .tool(tool)
         guard case .cache(let ttl) = rule.verdict else { return decision }
         decision.ttlClass = ttl
         decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttlOverrides["*"] ?? ttl.seconds

@@ -94,6 +94,7 @@ public enum VastaiPolicy {
         // The daily search quota: `... Resets at 2030-03-17 17:46 UTC.`
         spec.quota = [OutputCheck(.stderr, "Resets at ")]
         spec.retries = 1
+        spec.scope = { HubScope.vastai($0) }
         return spec
     }
 

@@ -51,7 +51,6 @@ extension Outbox {
             }
             switch remote.put(key: pending.key, envelope: pending.envelope, ttlMs: ttl) {
             case .stored: report.stored += 1
-            case .exists: break  // another machine was first: done, not an error
             case .refused(let text):
                 report.refusedKeys.append(pending.key)
                 report.lastRefusal = text
@@ -79,13 +78,14 @@ extension Outbox {
 }
 
 extension RemoteCache {
-    /// Write-behind for the run path: queues `result` under `cid` in this cache dir's outbox
+    /// Write-behind for the run path: queues `result`, stamped with its scope's `marks` as they
+    /// were before its run, under `cid` in this cache dir's outbox
     /// (a local file, no network). nil when this remote does not write (mode `ro` or `off`), the
     /// result has already expired, or its output is in a blob file (too large to hold in memory, so too
     /// large for one SET); the wiring then starts the flusher if it queued.
-    public func enqueue(_ cid: String, result: CachedResult) -> Outbox.Enqueued? {
+    public func enqueue(_ cid: String, result: CachedResult, marks: [Int64]) -> Outbox.Enqueued? {
         guard settings.mode == .rw, result.blob == nil, result.expiresMs > Clock.nowMs() else { return nil }
         return Outbox(cacheDirectory: cacheDirectory)
-            .enqueue(key: settings.key(for: cid), envelope: RemoteEnvelope(result).encode(cid: cid), expiresMs: result.expiresMs)
+            .enqueue(key: settings.key(for: cid), envelope: RemoteEnvelope(result, marks: marks).encode(cid: cid), expiresMs: result.expiresMs)
     }
 }

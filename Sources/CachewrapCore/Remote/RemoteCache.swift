@@ -5,17 +5,27 @@ public enum RemoteLookup: Sendable {
     /// skew between machines cannot stretch or cut its life; `pttlMs` is -1 for a key without TTL.
     case hit(CachedResult, pttlMs: Int64)
     case miss
+    /// A verified value made before the last mutation of its scope (its marks are not the
+    /// server's): never replayed, and the next run's write replaces it.
+    case superseded
     /// A value was there but failed verification (see `RemoteEnvelope.Corruption`): never replay it.
     case corrupt(String)
     /// No answer within the deadline, an error, or the breaker is open: fail open.
     case unavailable(String)
 }
 
+/// A lookup's answer and the marks of the call's scope (see `Scope`) as the server had them in
+/// the same round trip: counts of mutations, which the run's own write carries (`enqueue`), so
+/// a value made before a mutation anywhere is told apart from one made after it, whatever the
+/// machines' clocks say. `marks` is nil when they could not be read.
+public struct RemoteAnswer: Sendable {
+    public var lookup: RemoteLookup
+    public var marks: [Int64]?
+}
+
 /// What a write did.
 public enum RemoteWrite: Sendable, Equatable {
     case stored
-    /// NX found the key already set: another machine stored the same result first (not an error).
-    case exists
     /// Not attempted: mode is not rw, or the result has already expired.
     case skipped(String)
     /// The server will never take this write (NOPERM for a read-only ACL user, READONLY replica,
@@ -25,9 +35,10 @@ public enum RemoteWrite: Sendable, Equatable {
     case unavailable(String)
 }
 
-/// The team cache (L2) as the run path and the flusher see it: GET+PTTL lookups and SET NX PX
-/// writes under `cw:v1:<namespace>:<cid>`, each within one deadline, behind the shared circuit
-/// breaker. Keeps one connection for its lifetime, so the flusher pays for connect and AUTH once.
+/// The team cache (L2) as the run path and the flusher see it: GET+PTTL lookups and SET PX
+/// writes under `cw:v1:<namespace>:<cid>`, and scope marks under `cw:v1:<namespace>:mark:<name>`
+/// (INCR by mutations, read with every lookup), each within one deadline, behind the shared
+/// circuit breaker. Keeps one connection for its lifetime, so the flusher pays for connect and AUTH once.
 /// Not thread-safe: one per process (or per thread).
 public final class RemoteCache {
     public let settings: RemoteSettings
@@ -53,50 +64,96 @@ public final class RemoteCache {
         return RemoteCache(settings: settings, cacheDirectory: cacheDirectory, timeoutMs: timeoutMs)
     }
 
-    /// Looks `cid` up with GET and PTTL in one round trip.
-    public func get(_ cid: String) -> RemoteLookup {
-        guard settings.mode != .off else { return .unavailable("remote mode is off") }
+    /// Looks `cid` up with GET and PTTL, and reads `marks` (mark names, see `Scope.marksRead`),
+    /// in one round trip; without `value`, only the marks (a refresh runs the tool anyway).
+    public func get(_ cid: String, marks: [String] = [], value: Bool = true) -> RemoteAnswer {
+        guard settings.mode != .off else { return RemoteAnswer(lookup: .unavailable("remote mode is off")) }
         let permit = breaker.permit()
-        guard case .go(let ticket) = permit else { return .unavailable(Self.pausedText(permit)) }
+        guard case .go(let ticket) = permit else { return RemoteAnswer(lookup: .unavailable(Self.pausedText(permit))) }
         let key = Array(settings.key(for: cid).utf8)
+        let lookup: [[[UInt8]]] = value ? [[Array("GET".utf8), key], [Array("PTTL".utf8), key]] : []
         let replies: [RESPValue]
         do {
-            replies = try exchange([[Array("GET".utf8), key], [Array("PTTL".utf8), key]])
+            replies = try exchange(lookup + marks.map { [Array("GET".utf8), Array(settings.markKey($0).utf8)] })
         } catch {
             breaker.recordFailure(error.message, ticket)
-            return .unavailable(error.message)
+            return RemoteAnswer(lookup: .unavailable(error.message))
         }
+        let current = Self.marks(replies.dropFirst(lookup.count))
+        guard value else {
+            breaker.recordSuccess(ticket)
+            return RemoteAnswer(lookup: .miss, marks: current)
+        }
+        let answer: RemoteLookup
         switch replies[0] {
         case .bulk(nil):
             breaker.recordSuccess(ticket)
-            return .miss
-        case .bulk(let value?):
+            answer = .miss
+        case .bulk(let bytes?):
             breaker.recordSuccess(ticket)
-            return found(value, cid: cid, pttl: replies[1])
+            answer = found(bytes, cid: cid, pttl: replies[1], marks: current)
         case .error(let text) where text.hasPrefix("WRONGTYPE"):
             breaker.recordSuccess(ticket)
-            return .corrupt(text)  // something else lives under our key
+            answer = .corrupt(text)  // something else lives under our key
         case .error(let text):
             breaker.recordFailure(text, ticket)
-            return .unavailable(text)
+            return RemoteAnswer(lookup: .unavailable(text))
         default:
-            return .unavailable(unexpectedReply(to: "GET", ticket))
+            return RemoteAnswer(lookup: .unavailable(unexpectedReply(to: "GET", ticket)))
+        }
+        return RemoteAnswer(lookup: answer, marks: current)
+    }
+
+    /// The marks' counts from their GET replies (a missing mark is 0); nil when any reply is
+    /// not a count, so nothing is judged or written against marks that cannot be read.
+    static func marks(_ replies: ArraySlice<RESPValue>) -> [Int64]? {
+        var out: [Int64] = []
+        for reply in replies {
+            switch reply {
+            case .bulk(nil): out.append(0)
+            case .bulk(let bytes?):
+                guard let count = Int64(String(decoding: bytes, as: UTF8.self)) else { return nil }
+                out.append(count)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    /// A mutation of a scope: INCR its marks (`Scope.marksChanged`) in one round trip, before the
+    /// command runs and again after it ends. Tried in `ro` mode too: a mark only ever refuses
+    /// answers, so it cannot poison the cache. The error text when it did not happen.
+    public func mark(_ names: [String]) -> String? {
+        guard settings.mode != .off, !names.isEmpty else { return nil }
+        let permit = breaker.permit()
+        guard case .go(let ticket) = permit else { return Self.pausedText(permit) }
+        do {
+            let replies = try exchange(names.map { [Array("INCR".utf8), Array(settings.markKey($0).utf8)] })
+            breaker.recordSuccess(ticket)
+            for case .error(let text) in replies { return text }
+            return nil
+        } catch {
+            breaker.recordFailure(error.message, ticket)
+            return error.message
         }
     }
 
-    private func found(_ value: [UInt8], cid: String, pttl: RESPValue) -> RemoteLookup {
-        Self.found(value, cid: cid, pttl: pttl, now: Clock.nowMs(), refused: breaker.noteRefusal)
+    private func found(_ value: [UInt8], cid: String, pttl: RESPValue, marks: [Int64]?) -> RemoteLookup {
+        Self.found(value, cid: cid, pttl: pttl, marks: marks, now: Clock.nowMs(), refused: breaker.noteRefusal)
     }
 
     /// Verifies a fetched value and works out how long it lives here: what the server's GET and
-    /// PTTL replies mean, apart from the connection, so the reply fuzzer reaches it. `refused`
-    /// hears of a PTTL the server would not run.
-    static func found(_ value: [UInt8], cid: String, pttl: RESPValue, now: Int64, refused: (String) -> Void) -> RemoteLookup {
+    /// PTTL replies mean, apart from the connection, so the reply fuzzer reaches it. `marks` are
+    /// the scope's marks read with it: a value stamped with others predates a mutation.
+    /// `refused` hears of a PTTL the server would not run.
+    static func found(_ value: [UInt8], cid: String, pttl: RESPValue, marks: [Int64]?, now: Int64,
+                      refused: (String) -> Void) -> RemoteLookup {
         let envelope: RemoteEnvelope
         switch RemoteEnvelope.decode(value, cid: cid) {
         case .failure(let corruption): return .corrupt(corruption.message)
         case .success(let e): envelope = e
         }
+        guard let marks, envelope.marks == marks else { return .superseded }
         var result = envelope.cachedResult
         switch pttl {
         // No longer than the longest TTL cachewrap writes with: a larger PTTL is not ours, and
@@ -112,8 +169,9 @@ public final class RemoteCache {
         return .hit(result, pttlMs: -1)
     }
 
-    /// Writes an encoded envelope with `SET key value PX ttl NX` (first writer wins, and the key
-    /// expires on the server when the entry would expire locally).
+    /// Writes an encoded envelope with `SET key value PX ttl` (the key expires on the server when
+    /// the entry would expire locally). The last writer wins, not the first: after a mutation the
+    /// value there is superseded, and the next run's answer must be able to replace it.
     public func put(_ cid: String, envelope: [UInt8], ttlMs: Int64) -> RemoteWrite {
         put(key: settings.key(for: cid), envelope: envelope, ttlMs: ttlMs)
     }
@@ -124,7 +182,7 @@ public final class RemoteCache {
         guard ttlMs > 0 else { return .skipped("expired") }
         let permit = breaker.permit()
         guard case .go(let ticket) = permit else { return .unavailable(Self.pausedText(permit)) }
-        let command: [[UInt8]] = [Array("SET".utf8), Array(key.utf8), envelope, Array("PX".utf8), Array(String(ttlMs).utf8), Array("NX".utf8)]
+        let command: [[UInt8]] = [Array("SET".utf8), Array(key.utf8), envelope, Array("PX".utf8), Array(String(ttlMs).utf8)]
         let reply: RESPValue
         do {
             reply = try exchange([command])[0]
@@ -137,9 +195,6 @@ public final class RemoteCache {
             breaker.recordSuccess(ticket)
             breaker.forgetRefusal()
             return .stored
-        case .bulk(nil):
-            breaker.recordSuccess(ticket)
-            return .exists
         case .error(let text) where RemoteError.server(text).isAuthFailure:
             breaker.recordFailure(text, ticket)
             return .unavailable(text)

@@ -2,10 +2,12 @@
 ///
 /// Layout, integers little-endian like the transcript frames:
 /// `"CWR1"` · version (1 byte) · exit code (Int32) · created ms · expires ms · duration ms
-/// (Int64 each) · frames length (UInt64) · frames · SHA-256 of the CID, a NUL and everything
-/// before it (32 bytes).
+/// (Int64 each) · mark count (1 byte) · marks (Int64 each) · frames length (UInt64) · frames ·
+/// SHA-256 of the CID, a NUL and everything before it (32 bytes).
 ///
 /// Version 2 binds the digest to the CID, so a value copied under another key is refused too.
+/// Version 3 carries the scope's marks as the server had them before the run (see `Scope`,
+/// `RemoteAnswer`): a value whose marks are not the current ones predates a mutation.
 /// The digest catches truncation and bit rot (and a value someone wrote by hand with redis-cli):
 /// such a value is `corrupt`, counted and never replayed, because replaying garbage as a tool's
 /// output would break principle 4 (exact replay). It is an integrity check, not a signature:
@@ -15,18 +17,21 @@ public struct RemoteEnvelope: Sendable, Equatable {
     public var createdMs: Int64
     public var expiresMs: Int64
     public var durationMs: Int64
+    /// The counts of the scope's marks read before the run that made this value.
+    public var marks: [Int64]
     /// The transcript frames exactly as the local store keeps them (see `Transcript`).
     public var frames: [UInt8]
 
-    public init(exitCode: Int32, createdMs: Int64, expiresMs: Int64, durationMs: Int64, frames: [UInt8]) {
+    public init(exitCode: Int32, createdMs: Int64, expiresMs: Int64, durationMs: Int64, marks: [Int64] = [],
+                frames: [UInt8]) {
         self.exitCode = exitCode; self.createdMs = createdMs; self.expiresMs = expiresMs
-        self.durationMs = durationMs; self.frames = frames
+        self.durationMs = durationMs; self.marks = marks; self.frames = frames
     }
 
     /// The envelope of a result found in (or about to go into) the local store.
-    public init(_ result: CachedResult) {
+    public init(_ result: CachedResult, marks: [Int64] = []) {
         self.init(exitCode: result.exitCode, createdMs: result.createdMs, expiresMs: result.expiresMs,
-                  durationMs: result.durationMs, frames: result.frames)
+                  durationMs: result.durationMs, marks: marks, frames: result.frames)
     }
 
     /// The result to replay and store locally.
@@ -35,20 +40,25 @@ public struct RemoteEnvelope: Sendable, Equatable {
     }
 
     public static let magic: [UInt8] = Array("CWR1".utf8)
-    public static let version: UInt8 = 2
-    /// Bytes before the frames: magic 4, version 1, exit code 4, three timestamps 24, length 8.
-    static let headerSize = 41
+    public static let version: UInt8 = 3
+    /// Bytes before the marks: magic 4, version 1, exit code 4, three timestamps 24, mark count 1.
+    static let fixedSize = 34
+    /// The most marks a scope reads (`Scope.marksRead`), with room to spare.
+    static let maxMarks = 8
+    static let lengthSize = 8
     static let digestSize = 32
 
     /// The bytes to SET.
     public func encode(cid: String) -> [UInt8] {
         var out = Self.magic
-        out.reserveCapacity(Self.headerSize + frames.count + Self.digestSize)
+        out.reserveCapacity(Self.fixedSize + 8 * marks.count + Self.lengthSize + frames.count + Self.digestSize)
         out.append(Self.version)
         out.appendLittleEndian(UInt32(bitPattern: exitCode))
         out.appendLittleEndian(UInt64(bitPattern: createdMs))
         out.appendLittleEndian(UInt64(bitPattern: expiresMs))
         out.appendLittleEndian(UInt64(bitPattern: durationMs))
+        out.append(UInt8(marks.count))
+        for mark in marks { out.appendLittleEndian(UInt64(bitPattern: mark)) }
         out.appendLittleEndian(UInt64(frames.count))
         out.append(contentsOf: frames)
         out.append(contentsOf: out.withUnsafeBytes { Self.digest(cid: cid, $0) })
@@ -59,7 +69,7 @@ public struct RemoteEnvelope: Sendable, Equatable {
     public enum Corruption: Error, Equatable, Sendable {
         case tooShort, badMagic
         case unsupportedVersion(UInt8)
-        case lengthMismatch, checksumMismatch, badFrames
+        case lengthMismatch, checksumMismatch, badFrames, badMarks
         /// A time before 1970 or after 9999 (or a negative duration): the checksum proves only
         /// that the writer meant it, and the hit path's arithmetic on such times overflows.
         case badTimes
@@ -72,6 +82,7 @@ public struct RemoteEnvelope: Sendable, Equatable {
             case .lengthMismatch: "envelope length does not match its header (truncated or padded)"
             case .checksumMismatch: "envelope checksum mismatch"
             case .badFrames: "envelope frames are malformed"
+            case .badMarks: "envelope scope marks are malformed"
             case .badTimes: "envelope times are out of range"
             }
         }
@@ -83,12 +94,16 @@ public struct RemoteEnvelope: Sendable, Equatable {
     /// Checks magic, version, length, digest, times and frame structure, in that order, and
     /// only then returns the envelope.
     public static func decode(_ bytes: [UInt8], cid: String) -> Result<RemoteEnvelope, Corruption> {
-        guard bytes.count >= headerSize + digestSize else {
+        guard bytes.count >= fixedSize + lengthSize + digestSize else {
             return .failure(bytes.count >= 4 && Array(bytes[0..<4]) != magic ? .badMagic : .tooShort)
         }
         guard Array(bytes[0..<4]) == magic else { return .failure(.badMagic) }
         guard bytes[4] == version else { return .failure(.unsupportedVersion(bytes[4])) }
-        let framesCount = bytes.littleEndian(UInt64.self, at: 33)
+        let markCount = Int(bytes[fixedSize - 1])
+        let headerSize = fixedSize + 8 * markCount + lengthSize
+        guard markCount <= maxMarks else { return .failure(.badMarks) }
+        guard bytes.count >= headerSize + digestSize else { return .failure(.lengthMismatch) }
+        let framesCount = bytes.littleEndian(UInt64.self, at: headerSize - lengthSize)
         guard framesCount == UInt64(bytes.count - headerSize - digestSize) else { return .failure(.lengthMismatch) }
         let digestAt = bytes.count - digestSize
         let digest = bytes.withUnsafeBytes { Self.digest(cid: cid, UnsafeRawBufferPointer(rebasing: $0[0..<digestAt])) }
@@ -98,6 +113,7 @@ public struct RemoteEnvelope: Sendable, Equatable {
             createdMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 9)),
             expiresMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 17)),
             durationMs: Int64(bitPattern: bytes.littleEndian(UInt64.self, at: 25)),
+            marks: (0..<markCount).map { Int64(bitPattern: bytes.littleEndian(UInt64.self, at: fixedSize + 8 * $0)) },
             frames: [])
         guard [envelope.createdMs, envelope.expiresMs, envelope.durationMs].allSatisfy({ (0...maxTimeMs).contains($0) })
         else { return .failure(.badTimes) }

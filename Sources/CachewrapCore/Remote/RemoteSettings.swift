@@ -113,6 +113,11 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
     /// format changes incompatibly, so old and new clients never read each other's values.
     public func key(for cid: String) -> String { "cw:v1:\(namespace):\(cid)" }
 
+    /// Where a scope mark lives (see `Scope`): beside the values, in the same namespace, so every
+    /// machine that shares the values shares the marks. Written without a TTL: a mark that
+    /// vanished would let values made before it pass again.
+    public func markKey(_ mark: String) -> String { "cw:v1:\(namespace):mark:\(Scope.markName(mark))" }
+
     /// Name/value pairs for `config` and `doctor`; the password appears only as set or not set.
     public var redactedFields: [(name: String, value: String)] {
         [

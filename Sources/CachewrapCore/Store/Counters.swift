@@ -14,6 +14,8 @@ public enum Counter: String, CaseIterable, Sendable {
     case remoteMisses = "remote_misses"
     case remoteErrors = "remote_errors"
     case remoteCorrupt = "remote_corrupt"
+    /// Team cache answers refused because a mutation of their scope came after them.
+    case remoteStale = "remote_stale"
 }
 
 /// One tool's (or the total's) counters, plus the store's size for the totals.

@@ -9,8 +9,8 @@ public struct EntryInfo: Sendable, Equatable {
     public var operation: String
     /// The command line for display, with secret values redacted.
     public var display: String
-    /// The repository or endpoint context, so a mutation can drop what it may have changed.
-    public var context: String
+    /// What the answer depends on, so a mutation can drop what it may have changed.
+    public var scope: Scope
     public var createdMs: Int64
     public var expiresMs: Int64
     public var exitCode: Int32
@@ -20,17 +20,16 @@ public struct EntryInfo: Sendable, Equatable {
     public var stdoutBytes: Int64
     public var stderrBytes: Int64
 
-    public init(cid: String, tool: String, operation: String, display: String, context: String,
+    public init(cid: String, tool: String, operation: String, display: String, scope: Scope,
                 createdMs: Int64, expiresMs: Int64, exitCode: Int32, durationMs: Int64,
                 stdoutBytes: Int64, stderrBytes: Int64) {
         self.cid = cid; self.tool = tool; self.operation = operation; self.display = display
-        self.context = context; self.createdMs = createdMs; self.expiresMs = expiresMs
+        self.scope = scope; self.createdMs = createdMs; self.expiresMs = expiresMs
         self.exitCode = exitCode; self.durationMs = durationMs; self.lastUsedMs = createdMs
         self.stdoutBytes = stdoutBytes; self.stderrBytes = stderrBytes
     }
 
     public var size: Int64 { stdoutBytes + stderrBytes }
-    public func isFresh(at nowMs: Int64) -> Bool { nowMs < expiresMs }
 }
 
 /// An entry found by a lookup, with its recorded output frames.
@@ -149,11 +148,11 @@ extension Store {
         _ = try find.bind(.blob(hash)).step()
         let outputID = find.int(0)
         try db.prepare("""
-            INSERT OR REPLACE INTO entries(cid, tool, operation, display, context, created_ms,
+            INSERT OR REPLACE INTO entries(cid, tool, operation, display, scope, scope_item, created_ms,
                 expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
             """).bind(.text(info.cid), .text(info.tool), .text(info.operation), .text(info.display),
-                      .text(info.context), .int(info.createdMs), .int(info.expiresMs),
+                      .text(info.scope.area), .text(info.scope.item ?? ""), .int(info.createdMs), .int(info.expiresMs),
                       .int(Int64(info.exitCode)), .int(info.durationMs), .int(info.createdMs),
                       .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID),
                       .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,

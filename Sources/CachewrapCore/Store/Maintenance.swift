@@ -2,13 +2,13 @@
 /// `clear` and `gc`, never by the hit path.
 extension Store {
     static let entryColumns = """
-        cid, tool, operation, display, context, created_ms, expires_ms, exit_code, duration_ms,
-        hits, last_used_ms, stdout_bytes, stderr_bytes
+        cid, tool, operation, display, scope, created_ms, expires_ms, exit_code, duration_ms,
+        hits, last_used_ms, stdout_bytes, stderr_bytes, scope_item
         """
 
     private func readInfo(_ s: SQLiteDatabase.Statement) -> EntryInfo {
         var info = EntryInfo(cid: s.text(0), tool: s.text(1), operation: s.text(2), display: s.text(3),
-                             context: s.text(4), createdMs: s.int(5), expiresMs: s.int(6),
+                             scope: Scope(area: s.text(4), item: s.text(13).isEmpty ? nil : s.text(13)), createdMs: s.int(5), expiresMs: s.int(6),
                              exitCode: Int32(truncatingIfNeeded: s.int(7)), durationMs: s.int(8),
                              stdoutBytes: s.int(11), stderrBytes: s.int(12))
         info.hits = s.int(9)
@@ -67,12 +67,22 @@ extension Store {
         try deleting("DELETE FROM entries WHERE cid = ? RETURNING cid", cids.map { [.text($0)] })
     }
 
-    /// Removes a tool's entries, or one operation's (`rm --tool gh --op "pr list"`), optionally
-    /// only within one repository/endpoint context (invalidation after a mutation).
+    /// Removes a tool's entries, or one operation's (`rm --tool gh --op "pr list"`).
     @discardableResult
-    public func remove(tool: String, operation: String? = nil, context: String? = nil) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) AND (?3 IS NULL OR context = ?3) RETURNING cid",
-                     [[.text(tool), operation.map { .text($0) }, context.map { .text($0) }]])
+    public func remove(tool: String, operation: String? = nil) throws(CachewrapError) -> Int {
+        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) RETURNING cid",
+                     [[.text(tool), operation.map { .text($0) }]])
+    }
+
+    /// Removes what a mutation of `scope` may have changed (see `Scope`): an item's answers and
+    /// its area's own, or, for the whole area, every answer in it.
+    @discardableResult
+    public func remove(changedBy scope: Scope) throws(CachewrapError) -> Int {
+        guard let item = scope.item else {
+            return try deleting("DELETE FROM entries WHERE scope = ? RETURNING cid", [[.text(scope.area)]])
+        }
+        return try deleting("DELETE FROM entries WHERE scope = ? AND scope_item IN ('', ?) RETURNING cid",
+                            [[.text(scope.area), .text(item)]])
     }
 
     /// Removes entries that expired before `cutoffMs`.

@@ -8,7 +8,8 @@ public final class Store {
     /// Version 2: an output too large for memory lives in a file under `blobs/` named by its
     /// hash (its `frames` column is NULL). Version 3: every output has a content check and
     /// every entry a digest bound to its CID (`AnswerCheck`), checked before a replay.
-    static let schemaVersion: Int64 = 3
+    /// Version 4: every entry records its scope (`Scope`), so a mutation drops only its own.
+    static let schemaVersion: Int64 = 4
     /// The WAL length (in pages) past which a writer checkpoints. A miss writes about 8 pages,
     /// so this is a checkpoint (three fsyncs) every 16 or so misses, while every process that
     /// opens the store re-reads at most this much WAL (0.1–0.2 ms). 128 measured best of 16, 32,
@@ -28,7 +29,8 @@ public final class Store {
             tool TEXT NOT NULL,
             operation TEXT NOT NULL,
             display TEXT NOT NULL,
-            context TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            scope_item TEXT NOT NULL,
             created_ms INTEGER NOT NULL,
             expires_ms INTEGER NOT NULL,
             exit_code INTEGER NOT NULL,
@@ -41,6 +43,7 @@ public final class Store {
             digest INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS entries_by_tool ON entries(tool, operation);
+        CREATE INDEX IF NOT EXISTS entries_by_scope ON entries(scope, scope_item);
         CREATE INDEX IF NOT EXISTS entries_by_output ON entries(output_id);
         CREATE INDEX IF NOT EXISTS entries_by_use ON entries(last_used_ms);
         CREATE TABLE IF NOT EXISTS counters(

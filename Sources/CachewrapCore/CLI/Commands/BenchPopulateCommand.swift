@@ -33,7 +33,7 @@ extension Store {
                     var transcript = Transcript()
                     transcript.append(stream: 1, Array("bench output \(i)\n".utf8))
                     let info = EntryInfo(cid: CID.of(Array("bench-\(tool)-\(i)".utf8)), tool: tool, operation: "bench",
-                                         display: "bench \(i)", context: "", createdMs: now, expiresMs: now + 86_400_000,
+                                         display: "bench \(i)", scope: .tool("bench"), createdMs: now, expiresMs: now + 86_400_000,
                                          exitCode: 0, durationMs: 1, stdoutBytes: Int64(transcript.stdoutCount),
                                          stderrBytes: 0)
                     try insert(info, hash: SHA256.hash(transcript.bytes), check: AnswerCheck.content(transcript.bytes),

@@ -18,14 +18,19 @@ enum ExplainCommand {
             "operation: \(decision.operation)",
             "class:     \(decision.commandClass.rawValue): \(decision.reason)",
         ]
-        if decision.invalidates { lines.append("effect:    drops every cached \(policy.tool) entry before it runs") }
+        if decision.invalidates {
+            let when = decision.commandClass == .mutating ? "before it runs and again after it ends" : "before it runs"
+            lines.append("effect:    drops cached answers of \(decision.scope.description) \(when)")
+        }
         guard decision.commandClass == .cacheable else {
             lines.append("cache:     never served from the cache; runs as if cachewrap were not there")
             Console.output(lines.joined(separator: "\n") + "\n")
             return 0
         }
-        let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
-        lines.append("ttl:       \(Duration.format(seconds: ttl)) (\(request.options.ttlSeconds == nil ? decision.ttlClass.rawValue : "--ttl"))")
+        // As the call reads it: --ttl, then CACHEWRAP_TTL, then the policy.
+        let requested = request.options.ttlSeconds ?? CachedRun.environmentTTL()
+        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : decision.ttlClass.rawValue
+        lines.append("ttl:       \(Duration.format(seconds: requested ?? decision.ttlSeconds)) (\(source))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
         let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path)
         lines.append("key:       \(key.cid)")
@@ -33,21 +38,24 @@ enum ExplainCommand {
         if case .object(let fields) = key.document {
             for name in fields.keys.sorted() { lines.append("  \(name): \(fields[name]!.canonicalText)") }
         }
-        lines.append("now:       \(status(of: key, ttl: request.options.ttlSeconds, tool: policy.tool))")
+        lines.append("scope:     \(decision.scope.description)")
+        let lookup = CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: requested, tool: policy.tool)
+        lines.append("now:       \(status(lookup))")
         Console.output(lines.joined(separator: "\n") + "\n")
         return 0
     }
 
-    /// Hit, expired, damaged or miss for this key right now, found as a real call finds it (its
-    /// hot file), read without touching counters.
-    private static func status(of key: InvocationKey, ttl: Int64?, tool: String) -> String {
-        let lookup = CacheLookup(key: key, requestedTTL: ttl, tool: tool)
-        let now = Clock.nowMs()
-        switch lookup.findHot(cache: CacheLocation.fromEnvironment().directory) {
+    /// Hit, expired, superseded, damaged or miss for this key right now, found as a real call
+    /// finds it (`CacheLookup.find`), read without touching counters.
+    private static func status(_ lookup: CacheLookup) -> String {
+        let now = Clock.nowMs(), ttl = lookup.requestedTTL
+        switch lookup.find(cache: CacheLocation.fromEnvironment().directory) {
         case .missing: return "miss (nothing cached)"
         case .damaged(let damage): return "miss (the cached answer is damaged: \(damage.message); the next call drops it)"
         case .expired(let cached):
             return "miss (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, expired)"
+        case .superseded(let cached):
+            return "miss (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, before a change to \(lookup.scope.description))"
         case .fresh(let cached):
             let expires = ttl.map { Clock.expiry(createdMs: cached.createdMs, ttlSeconds: $0) } ?? cached.expiresMs
             return "hit (cached \(Duration.format(seconds: (now - cached.createdMs) / 1000)) ago, fresh for \(Duration.format(seconds: (expires - now) / 1000)))"

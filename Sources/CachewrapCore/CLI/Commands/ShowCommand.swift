@@ -13,8 +13,9 @@ enum ShowCommand {
             return 0
         }
         let now = Clock.nowMs()
+        let state = ListCommand.State.of(entry, cache: store.location.directory)
         if parsed.has("--json") {
-            guard case .object(var doc) = ListCommand.json(entry, now: now) else { return 0 }
+            guard case .object(var doc) = ListCommand.json(entry, state: state, now: now) else { return 0 }
             for (name, stream) in [("stdout", UInt8(1)), ("stderr", UInt8(2))] {
                 let bytes = transcript.stream(stream)
                 let text = String(decoding: bytes, as: UTF8.self)
@@ -23,11 +24,12 @@ enum ShowCommand {
             Console.output(JSONValue.object(doc).canonicalText + "\n")
             return 0
         }
-        let left = entry.isFresh(at: now) ? "fresh for \(Duration.format(seconds: (entry.expiresMs - now) / 1000))" : "expired"
+        let left = state == .fresh ? "fresh for \(Duration.format(seconds: (entry.expiresMs - now) / 1000))" : state.summary
         Console.output("""
             cid:       \(entry.cid)
             command:   \(entry.display)
             tool:      \(entry.tool) (\(entry.operation))
+            scope:     \(entry.scope.description)
             age:       \(Duration.format(seconds: (now - entry.createdMs) / 1000)), \(left)
             exit code: \(entry.exitCode)
             output:    \(ByteSize.format(entry.stdoutBytes)) stdout, \(ByteSize.format(entry.stderrBytes)) stderr

@@ -1,0 +1,46 @@
+/// Scopes of hf and huggingface-cli (see `Scope`): the area is the Hub endpoint, shared by both
+/// CLIs (same Hub, same library), the item a repository id; the local download cache is an area
+/// of its own (`download` and `cache rm` change what `cache list` shows, not the Hub). vastai's
+/// area is its endpoint and account.
+enum HubScope {
+    /// Operations whose first argument is a repository id (`models info org/name`, `upload ID`).
+    static let repositoryFirst: Set<String> = [
+        "models info", "models card", "datasets info", "datasets card", "spaces info", "spaces card",
+        "discussions list", "discussions ls", "discussions create", "upload", "upload-large-folder", "tag",
+        "repo-files", "repos delete", "repos settings", "repos tag", "repos branch",
+    ]
+    /// Operations on the local download cache.
+    static let localCache: Set<String> = ["download", "cache list", "cache ls", "cache verify", "cache rm",
+                                          "cache prune", "scan-cache", "delete-cache"]
+
+    static func hf(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
+        if localCache.contains(shape.operation) { return Scope(area: "hf-cache") }
+        var endpoint = environment("HF_ENDPOINT").flatMap { $0.isEmpty ? nil : $0 } ?? "https://huggingface.co"
+        while endpoint.hasSuffix("/") { endpoint.removeLast() }
+        let area = "hf:" + endpoint
+        guard repositoryFirst.contains(shape.operation), let id = argumentAfterCommand(shape) else { return Scope(area: area) }
+        return Scope(area: area, item: id)
+    }
+
+    /// The word right after the command words (`repos tag list ID`: after the verb of a nested
+    /// group), when it is a positional one. Read by position, not by skipping flags, so an
+    /// unknown flag's value is never taken for the id: a flag there means "the whole endpoint".
+    private static func argumentAfterCommand(_ shape: ArgvShape) -> String? {
+        let commandWords = shape.operationDepth + (HFPolicy.nestedGroups.contains(shape.operation) ? 1 : 0)
+        guard commandWords < shape.args.count, shape.args.prefix(commandWords).allSatisfy({ !$0.hasPrefix("-") })
+        else { return nil }
+        let id = shape.args[commandWords]
+        return id.hasPrefix("-") || id.isEmpty ? nil : id
+    }
+
+    /// vastai: the endpoint (`--url`, `VAST_URL`) and the account, named by a short digest of
+    /// its API key (`--api-key`, `VAST_API_KEY`, the key file): never the key itself.
+    static func vastai(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
+        func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+        let url = shape.value(of: "--url") ?? env("VAST_URL") ?? "https://console.vast.ai"
+        let key = shape.value(of: "--api-key").map { Array($0.utf8) } ?? env("VAST_API_KEY").map { Array($0.utf8) }
+            ?? VastaiPolicy.keyFiles(environment).first.flatMap { FileIO.readFile($0, limit: 4096) } ?? []
+        let account = Hex.encode(SHA256.hash(Array("cachewrap vastai account\u{0}".utf8) + key).prefix(8))
+        return Scope(area: "vastai:\(url)#\(account)")
+    }
+}
