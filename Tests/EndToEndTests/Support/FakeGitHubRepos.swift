@@ -140,4 +140,10 @@ struct GhPullsClient {
     }
 
     func counter(_ name: String) throws -> Int { (try stats()[name] as? NSNumber)?.intValue ?? -1 }
+
+    /// The counters as text, for failure messages (which cannot throw).
+    func statsText() -> String {
+        guard let doc = try? stats() else { return "stats unavailable" }
+        return doc.keys.sorted().filter { $0 != "tools" }.map { "\($0)=\(doc[$0]!)" }.joined(separator: " ")
+    }
 }
