@@ -61,12 +61,14 @@ func scopedGhEnvironment(_ sb: TestSandbox, _ server: FakeHTTPServer) -> [String
         try #require(post.status == 0, "\(post.stderrText)")
         github.release("o/a")
         let raced = try slow.wait()
-        #expect(raced.status == 0 && FakeGitHubRepos.shows(raced.stdoutText, "first PR of o/a"), "\(raced.stderrText)")
-        #expect(!FakeGitHubRepos.shows(raced.stdoutText, "created during the read"), "the held GET answers the list it saw")
+        #expect(raced.status == 0, "the raced read itself succeeds: \(raced.stderrText)")
 
+        // Not `== 2`: whether the raced read is dropped (the next list fetches) or fetched again
+        // by its own process is the implementation's choice; either way a GET after the POST
+        // must have produced the answer.
         let after = try gh.list("o/a")
         #expect(FakeGitHubRepos.shows(after.stdoutText, "created during the read"),
                 "the list after the POST shows the new PR: \(after.stdoutText)")
-        #expect(github.gets("o/a") == 2, "the list after the POST reaches the server: GETs \(github.allGets)")
+        #expect(github.gets("o/a") >= 2, "a GET made after the POST answers it: GETs \(github.allGets)")
     }
 }
