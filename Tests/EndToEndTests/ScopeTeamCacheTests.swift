@@ -28,6 +28,8 @@ import Testing
         /// A machine: its own HOME and cache dir, the team's Redis and namespace. The cache dir
         /// is made (empty, 0700) up front because `key` asks Redis for the team salt only when
         /// it exists; otherwise a fresh machine's CID is provisional and cannot be compared.
+        /// A 20 s remote deadline: on a loaded machine the default one can pass, and a lookup
+        /// that timed out runs gh, which would look like a refused stale answer.
         func machine(_ own: TestSandbox) -> GhPullsClient {
             mkdir(own.cacheDir, 0o700)
             var env = scopedGhEnvironment(shared, server)
@@ -35,6 +37,7 @@ import Testing
             env["CACHEWRAP_DIR"] = own.cacheDir
             env["CACHEWRAP_REMOTE"] = "redis://127.0.0.1:\(redis.port)"
             env["CACHEWRAP_REMOTE_NAMESPACE"] = "t:team"
+            env["CACHEWRAP_REMOTE_TIMEOUT"] = "20s"
             return GhPullsClient(env: env, cwd: shared.root + "/work")
         }
 
@@ -54,6 +57,15 @@ import Testing
             }
             try #require(landed, "the flusher never drained the outbox into Redis: \(machine.statsText())",
                          sourceLocation: sourceLocation)
+        }
+
+        /// Every lookup got an answer from Redis: a miss for want of a reachable Redis would
+        /// run gh and pass for the wrong reason.
+        func expectRedisAnswered(_ machines: [GhPullsClient], sourceLocation: SourceLocation = #_sourceLocation) throws {
+            for (i, machine) in machines.enumerated() {
+                #expect(try machine.counter("remote_errors") == 0, "machine \(i + 1): \(machine.statsText())",
+                        sourceLocation: sourceLocation)
+            }
         }
 
         func stop() { server.stop(); redis.stop() }
@@ -85,6 +97,7 @@ import Testing
         let other = try m2.list("o/a")
         #expect(other.status == 0 && FakeGitHubRepos.shows(other.stdoutText, "new PR in o/a"),
                 "machine 2's first list: \(other.stdoutText) \(other.stderrText); its stats: \(m2.statsText())")
+        try team.expectRedisAnswered([m1, m2])
     }
 
     /// Right after machine 1's POST, before anyone lists again, Redis holds only the answer made
@@ -108,5 +121,6 @@ import Testing
                 "machine 2's first list after machine 1's POST: \(other.stdoutText) \(other.stderrText)")
         #expect(try m2.counter("remote_hits") == 0, "not served from Redis: \(m2.statsText())")
         #expect(team.github.gets("o/a") == 2, "machine 2's list reaches GitHub: \(team.github.allGets)")
+        try team.expectRedisAnswered([m1, m2])
     }
 }
