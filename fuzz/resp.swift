@@ -66,12 +66,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let now = Clock.nowMs()
     for (get, pttl) in zip(whole.replies, whole.replies.dropFirst()) {
         guard case .bulk(let value?) = get else { continue }
-        if case .hit(let result, _) = RemoteCache.found(value, cid: "bafkreifuzz", pttl: pttl, now: now, refused: { _ in }) {
+        if case .hit(let result, _) = RemoteCache.found(value, cid: "bafkreifuzz", pttl: pttl, marks: [], now: now, refused: { _ in }) {
             check(result.expiresMs > now, "a hit that has already expired")
             check(result.expiresMs - now <= UserNumbers.duration.range.upperBound * 1000, "a hit that outlives the longest TTL")
             check(!now.subtractingReportingOverflow(result.createdMs).overflow, "now - createdMs overflows")
         }
     }
+
+    // The replies as the GETs of scope marks: counts or nothing, never a trap.
+    if let marks = RemoteCache.marks(whole.replies[...]) { check(marks.count == whole.replies.count, "a mark lost or made up") }
 
     // Replies re-encoded read back the same.
     var again: [UInt8] = []

@@ -90,8 +90,11 @@ import Testing
 
     @Test func envelopeRoundTrip() throws {
         let bytes = Self.envelope.encode(cid: "bafkreitest")
-        #expect(Array(bytes.prefix(5)) == Array("CWR1".utf8) + [2])
+        #expect(Array(bytes.prefix(5)) == Array("CWR1".utf8) + [3])
         #expect(try RemoteEnvelope.decode(bytes, cid: "bafkreitest").get() == Self.envelope)
+        var marked = Self.envelope
+        marked.marks = [7, 0]
+        #expect(try RemoteEnvelope.decode(marked.encode(cid: "bafkreitest"), cid: "bafkreitest").get() == marked)
         let empty = RemoteEnvelope(exitCode: 0, createdMs: 0, expiresMs: 1, durationMs: 0, frames: [])
         #expect(try RemoteEnvelope.decode(empty.encode(cid: "bafkreitest"), cid: "bafkreitest").get() == empty)
     }
@@ -121,6 +124,27 @@ import Testing
         #expect(outcome(badFrames.encode(cid: "bafkreitest")) == .badFrames)
         #expect(outcome(Self.envelope.encode(cid: "bafkreiother")) == .checksumMismatch,
                 "a value stored under another CID's key is refused")
+        var tooManyMarks = good
+        tooManyMarks[33] = UInt8(RemoteEnvelope.maxMarks + 1)
+        #expect(outcome(tooManyMarks) == .badMarks)
+    }
+
+    /// A value is served only when the marks it was made under are the scope's marks now: a
+    /// mutation anywhere (an INCR) supersedes it, and marks that cannot be read serve nothing.
+    @Test func aValueMadeBeforeAMutationIsSuperseded() {
+        let now = Clock.nowMs()
+        var result = Self.envelope
+        result.createdMs = now - 1000
+        result.expiresMs = now + 60_000
+        result.marks = [4, 1]
+        let value = result.encode(cid: "bafkreifuzz")
+        func lookup(_ marks: [Int64]?) -> RemoteLookup {
+            RemoteCache.found(value, cid: "bafkreifuzz", pttl: .integer(59_000), marks: marks, now: now, refused: { _ in })
+        }
+        guard case .hit = lookup([4, 1]) else { Issue.record("the same marks: a hit"); return }
+        for marks in [[5, 1], [4, 2], [4], [], nil] as [[Int64]?] {
+            guard case .superseded = lookup(marks) else { Issue.record("marks \(String(describing: marks)) must supersede"); continue }
+        }
     }
 
     /// Found by the envelope fuzzer (fuzz/corpus/envelope/crash-0dfa1f560b5589bc5aaa0e3740ac1727e49109a5):

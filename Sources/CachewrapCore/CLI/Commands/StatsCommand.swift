@@ -52,7 +52,7 @@ enum StatsCommand {
             setting = error.message + " (not used)"
         }
         let pending = Outbox(cacheDirectory: directory).pendingCount()
-        let counted = [Counter.remoteHits, .remoteMisses, .remoteErrors, .remoteCorrupt].contains { total[$0] != 0 }
+        let counted = [Counter.remoteHits, .remoteMisses, .remoteStale, .remoteErrors, .remoteCorrupt].contains { total[$0] != 0 }
         guard setting != nil || counted || pending > 0 else { return nil }
         return StatsReport.Remote(setting: setting, pending: pending, breaker: CircuitBreaker(directory: directory).state())
     }

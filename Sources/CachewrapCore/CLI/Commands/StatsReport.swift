@@ -68,7 +68,7 @@ struct StatsReport {
         var rows: [(String, String)] = [
             ("team cache", remote.setting ?? "not configured now"),
             ("remote", "\(plural(t[.remoteHits], "hit")), \(plural(t[.remoteMisses], "miss", "misses")), "
-                + style.paint(plural(t[.remoteErrors], "error"), t[.remoteErrors] > 0 ? .warning : .faint) + ", "
+                + "\(t[.remoteStale]) stale, " + style.paint(plural(t[.remoteErrors], "error"), t[.remoteErrors] > 0 ? .warning : .faint) + ", "
                 + style.paint("\(t[.remoteCorrupt]) corrupt", t[.remoteCorrupt] > 0 ? .bad : .faint)),
             ("outbox", "\(plural(Int64(remote.pending), "write")) pending"),
         ]
