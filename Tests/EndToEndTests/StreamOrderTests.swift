@@ -112,17 +112,20 @@ struct StreamOrderTests {
                 "\(mergedKey.stdoutText) / \(splitKey.stdoutText)")
     }
 
-    /// The refresher's own stdout and stderr are /dev/null: it must key and run with the shape
-    /// of the call that started it, so its answer replaces the merged entry.
-    @Test("a background refresh of a merged run stores the merged entry")
-    func backgroundRefreshKeepsTheShape() throws {
+    /// The refresher's own stdout and stderr are /dev/null, which would read as one output: it
+    /// must key and run with the shape of the call that started it, so its answer replaces that
+    /// call's entry, merged or split.
+    @Test("a background refresh stores the entry of the call that started it", arguments: [true, false])
+    func backgroundRefreshKeepsTheShape(merged: Bool) throws {
         let sb = try TestSandbox()
         sb.writeTool("numbered", script: #"n=$(wc -l < "$COUNT_FILE"); printf "A$n"; printf B >&2; printf 'C\n'"#)
-        let wrapped = try cachewrapCommand(["--", "numbered"]) + " 2>&1"
-        expectSameBytes(try sh(wrapped, sb).stdout, Array("A1BC\n".utf8), "merged miss")
-        let stale = try sh(try cachewrapCommand(["--stale", "0s", "--", "numbered"]) + " 2>&1", sb)
-        expectSameBytes(stale.stdout, Array("A1BC\n".utf8), "stale hit")
-        try ConcurrencyTests.waitUntil { (try? sh(wrapped, sb).stdout) == Array("A2BC\n".utf8) }
+        let redirect = merged ? " 2>&1" : " 2>/dev/null"
+        let wrapped = try cachewrapCommand(["--", "numbered"]) + redirect
+        func shows(_ n: Int) -> [UInt8] { Array((merged ? "A\(n)BC\n" : "A\(n)C\n").utf8) }
+        expectSameBytes(try sh(wrapped, sb).stdout, shows(1), "miss")
+        let stale = try sh(try cachewrapCommand(["--stale", "0s", "--", "numbered"]) + redirect, sb)
+        expectSameBytes(stale.stdout, shows(1), "stale hit")
+        try ConcurrencyTests.waitUntil { (try? sh(wrapped, sb).stdout) == shows(2) }
         #expect(sb.counter("numbered") == 2)
     }
 
