@@ -18,49 +18,47 @@ private func sh(_ command: String, _ sb: TestSandbox, env: [String: String]? = n
 
 @Suite("Merged streams: stdout and stderr on one file keep the tool's order")
 struct StreamOrderTests {
+    /// Writes the `order` tool, runs `alone`, then `wrapped` twice (the miss, the hit), each a
+    /// command line for `runner`: all three must show the same bytes, `expected`.
+    private func expectOrderKept(alone: String, wrapped: String, expected: [UInt8], _ sb: TestSandbox,
+                                 runner: (String) throws -> RunResult,
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+        sb.writeTool("order", script: interleaving)
+        let reference = try runner(alone)
+        expectSameBytes(reference.stdout, expected, "the tool alone", sourceLocation: sourceLocation)
+        for attempt in ["miss", "hit"] {
+            let result = try runner(wrapped)
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(attempt): \(result.stderrText)",
+                    sourceLocation: sourceLocation)
+            expectSameBytes(result.stdout, reference.stdout, "\(attempt) vs the tool alone", sourceLocation: sourceLocation)
+        }
+        #expect(sb.counter("order") == 2, "the hit must not run the tool", sourceLocation: sourceLocation)
+    }
+
     @Test("2>&1 into one pipe: the tool's order on the miss and the hit")
     func onePipeKeepsTheOrder() throws {
         let sb = try TestSandbox()
-        sb.writeTool("order", script: interleaving)
-        let alone = try sh("order 2>&1", sb)
-        expectSameBytes(alone.stdout, merged, "the tool alone")
-        let wrapped = try cachewrapCommand(["--", "order"]) + " 2>&1"
-        let miss = try sh(wrapped, sb), hit = try sh(wrapped, sb)
-        #expect(miss.status == 0 && hit.status == 0, "\(miss.stderrText) / \(hit.stderrText)")
-        expectSameBytes(miss.stdout, alone.stdout, "miss vs the tool alone")
-        expectSameBytes(hit.stdout, alone.stdout, "hit vs the tool alone")
-        #expect(miss.stderr.isEmpty && hit.stderr.isEmpty)
-        #expect(sb.counter("order") == 2, "the hit must not run the tool")
+        try expectOrderKept(alone: "order 2>&1", wrapped: try cachewrapCommand(["--", "order"]) + " 2>&1",
+                            expected: merged, sb) { try sh($0, sb) }
     }
 
     @Test(">FILE 2>&1: the file gets the tool's order on the miss and the hit")
     func oneFileKeepsTheOrder() throws {
         let sb = try TestSandbox()
-        sb.writeTool("order", script: interleaving)
         let file = TestSandbox.shellQuote(sb.logDir + "/out")
-        let wrapped = try cachewrapCommand(["--", "order"]) + " >\(file) 2>&1; cat \(file)"
-        let alone = try sh("order >\(file) 2>&1; cat \(file)", sb)
-        let miss = try sh(wrapped, sb), hit = try sh(wrapped, sb)
-        expectSameBytes(alone.stdout, merged, "the tool alone")
-        expectSameBytes(miss.stdout, alone.stdout, "miss vs the tool alone")
-        expectSameBytes(hit.stdout, alone.stdout, "hit vs the tool alone")
-        #expect(sb.counter("order") == 2, "the hit must not run the tool")
+        try expectOrderKept(alone: "order", wrapped: try cachewrapCommand(["--", "order"]), expected: merged, sb) {
+            try sh("\($0) >\(file) 2>&1; cat \(file)", sb)
+        }
     }
 
     @Test("on a terminal: the tool's order, byte for byte as the tool alone, miss and hit")
     func terminalKeepsTheOrder() throws {
         let script = try TestSandbox.requireTool("script")
         let sb = try TestSandbox()
-        sb.writeTool("order", script: interleaving)
-        let env = sb.baseEnv(), cwd = sb.root
-        let wrapped = try cachewrapCommand(["--", "order"])
-        let alone = try onTerminal(script, "order", env: env, cwd: cwd)
-        let miss = try onTerminal(script, wrapped, env: env, cwd: cwd)
-        let hit = try onTerminal(script, wrapped, env: env, cwd: cwd)
-        expectSameBytes(alone.stdout, Array("ABC\r\nABC\r\nABC\r\n".utf8), "the tool alone")
-        expectSameBytes(miss.stdout, alone.stdout, "miss vs the tool alone")
-        expectSameBytes(hit.stdout, alone.stdout, "hit vs the tool alone")
-        #expect(sb.counter("order") == 2, "the hit must not run the tool")
+        try expectOrderKept(alone: "order", wrapped: try cachewrapCommand(["--", "order"]),
+                            expected: Array("ABC\r\nABC\r\nABC\r\n".utf8), sb) {
+            try onTerminal(script, $0, env: sb.baseEnv(), cwd: sb.root)
+        }
     }
 
     @Test("on a terminal: stderr is a terminal for the tool, as it is alone")
