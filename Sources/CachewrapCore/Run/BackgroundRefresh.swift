@@ -35,10 +35,12 @@ enum BackgroundRefresh {
         Detached.spawnSelf(args)
     }
 
-    /// The shape a refresher must key and run with, from its parent's call.
+    /// The shape a refresher must key and run with, from its parent's call; never read from
+    /// its own /dev/null (a split pipe when the variable is missing or unreadable).
     static func inheritedTerminal() -> TerminalShape? {
-        guard isBackground, let text = Environment.get(terminalVariable) else { return nil }
-        return shape(fromText: text)
+        guard isBackground else { return nil }
+        return Environment.get(terminalVariable).flatMap(shape(fromText:))
+            ?? TerminalShape(isTerminal: false, columns: 0, rows: 0)
     }
 
     /// `terminalVariable`'s value for `shape`.
