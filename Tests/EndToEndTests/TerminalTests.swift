@@ -19,16 +19,6 @@ private func terminalGhEnv(_ sb: TestSandbox, _ server: FakeHTTPServer, glamour:
     return env
 }
 
-/// Runs the /bin/sh command line `command` on a fresh terminal of 100 columns and 30 rows.
-private func onTerminal(_ script: String, _ command: String, env: [String: String], cwd: String) throws -> RunResult {
-    try run(script, ["-qec", "stty cols 100 rows 30; " + command, "/dev/null"], env: env, cwd: cwd, timeout: 60)
-}
-
-/// `cachewrap ARGS…` as a shell command line; `binary` names another program to run instead.
-private func cachewrapCommand(_ args: [String], binary: String? = nil) throws -> String {
-    ([try binary ?? cachewrapBinary()] + args).map(TestSandbox.shellQuote).joined(separator: " ")
-}
-
 /// The CIDs in the store, from `ls --json`.
 private func storedCIDs(_ env: [String: String], cwd: String) throws -> [String] {
     let ls = try cachewrap(["ls", "--json"], env: env, cwd: cwd)
@@ -43,22 +33,6 @@ private func onlyStoredStdout(_ env: [String: String], cwd: String) throws -> [U
     let cids = try storedCIDs(env, cwd: cwd)
     #expect(cids.count == 1, "entries: \(cids)")
     return cids.count == 1 ? try cachewrap(["show", cids[0], "--stdout"], env: env, cwd: cwd).stdout : []
-}
-
-/// Bytes as an escaped string (at most 300 characters), for readable failure messages.
-private func shown<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
-    let text = String(decoding: bytes, as: UTF8.self).debugDescription
-    return text.count > 300 ? String(text.prefix(300)) + "…" : text
-}
-
-/// One readable issue when two outputs differ: their sizes and where they first differ, because
-/// `#expect(a == b)` on byte arrays prints thousands of numbers.
-private func expectSameBytes(_ actual: [UInt8], _ expected: [UInt8], _ what: String,
-                             sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual != expected else { return }
-    let at = zip(actual, expected).prefix { $0 == $1 }.count
-    func around(_ bytes: [UInt8]) -> String { shown(bytes[max(0, at - 20)..<min(bytes.count, at + 40)]) }
-    Issue.record(Comment(rawValue: "\(what): \(actual.count) bytes, expected \(expected.count); first difference at byte \(at): \(around(actual)) instead of \(around(expected))"), sourceLocation: sourceLocation)
 }
 
 private let repoBody = #"{"id":4242,"full_name":"o/r","private":false,"description":"cachewrap tty"}"#

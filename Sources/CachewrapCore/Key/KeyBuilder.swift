@@ -43,6 +43,9 @@ public struct KeyBuilder {
             "argv": .array(arguments.enumerated().map { i, arg in argumentValue(arg, redacted: redacted[i]) }),
             "tty": terminal.isTerminal ? .object(["cols": .int(Int64(terminal.columns))]) : .bool(false),
         ]
+        // One channel for stdout and stderr records one stream in the tool's order; two record
+        // two streams: different answers. Absent when split, so split keys stay as they were.
+        if terminal.merged { doc["streams"] = .string("merged") }
         var env: [String: JSONValue] = [:]
         for name in expandedNames(decision.keyEnv) {
             guard let value = getenv(name) else { continue }

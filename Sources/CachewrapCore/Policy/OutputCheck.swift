@@ -30,9 +30,10 @@ public struct OutputCheck: Sendable {
 extension Array where Element == OutputCheck {
     /// The first check whose pattern appears in the recorded output. The transcript is split
     /// into its two streams once for all the checks (gh alone has a dozen transient patterns).
+    /// A merged transcript's one stream is both: what the tool wrote to stderr is in it.
     func firstMatch(in transcript: Transcript) -> OutputCheck? {
         guard !isEmpty else { return nil }
-        let stdout = transcript.stream(1), stderr = transcript.stream(2)
+        let stdout = transcript.stream(1), stderr = transcript.merged ? stdout : transcript.stream(2)
         return first { $0.matches(stdout: stdout, stderr: stderr) }
     }
 }

@@ -8,8 +8,10 @@ enum BackgroundRefresh {
     /// Set in the refresher's environment; it then refreshes, quietly, or exits when a run for
     /// the key is already under way.
     static let marker = "CACHEWRAP_BACKGROUND"
-    /// The terminal shape the original call keyed on (`COLSxROWS`): the refresher's stdout is
-    /// /dev/null, but it must store the entry the terminal call looks up.
+    /// The output shape the original call keyed on (`COLSxROWS` or `pipe`, then `+merged` when
+    /// its stdout and stderr were one output): the refresher's stdout and stderr are /dev/null,
+    /// but it must store the entry the original call looks up. Always set, because /dev/null on
+    /// both would otherwise read as a merged pipe.
     static let terminalVariable = "CACHEWRAP_TERMINAL"
 
     static var isBackground: Bool { Environment.flag(marker) }
@@ -25,7 +27,7 @@ enum BackgroundRefresh {
         args += request.commandLine
 
         setenv(marker, "1", 1)
-        if terminal.isTerminal { setenv(terminalVariable, "\(terminal.columns)x\(terminal.rows)", 1) }
+        setenv(terminalVariable, text(of: terminal), 1)
         defer {
             unsetenv(marker)
             unsetenv(terminalVariable)
@@ -33,11 +35,26 @@ enum BackgroundRefresh {
         Detached.spawnSelf(args)
     }
 
-    /// The shape a refresher must key and run with, from its parent's call.
+    /// The shape a refresher must key and run with, from its parent's call; never read from
+    /// its own /dev/null (a split pipe when the variable is missing or unreadable).
     static func inheritedTerminal() -> TerminalShape? {
-        guard isBackground, let text = Environment.get(terminalVariable) else { return nil }
-        let parts = text.split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2 else { return nil }
-        return TerminalShape(isTerminal: true, columns: parts[0], rows: parts[1])
+        guard isBackground else { return nil }
+        return Environment.get(terminalVariable).flatMap(shape(fromText:))
+            ?? TerminalShape(isTerminal: false, columns: 0, rows: 0)
+    }
+
+    /// `terminalVariable`'s value for `shape`.
+    static func text(of shape: TerminalShape) -> String {
+        (shape.isTerminal ? "\(shape.columns)x\(shape.rows)" : "pipe") + (shape.merged ? "+merged" : "")
+    }
+
+    /// The shape `text(of:)` wrote; nil when the text is not one it writes.
+    static func shape(fromText text: String) -> TerminalShape? {
+        let merged = text.hasSuffix("+merged")
+        let size = merged ? String(text.dropLast("+merged".count)) : text
+        if size == "pipe" { return TerminalShape(isTerminal: false, columns: 0, rows: 0, merged: merged) }
+        let parts = size.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 2, let columns = parts[0], let rows = parts[1] else { return nil }
+        return TerminalShape(isTerminal: true, columns: columns, rows: rows, merged: merged)
     }
 }

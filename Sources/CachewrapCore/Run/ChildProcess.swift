@@ -37,12 +37,21 @@ public struct RunOutcome: Sendable {
 /// Runs a tool with its output recorded, copying every chunk live to our own stdout and stderr,
 /// so the user sees output as it happens and the cache gets the same bytes in the same order.
 ///
-/// stderr is always a pipe. stdout is a pipe when ours is not a terminal, and a pseudo-terminal
-/// of our terminal's size when it is (DESIGN.md section 9), so the tool prints what it would
-/// print on the user's terminal. Reading the pty's master ends with EIO instead of EOF once the
-/// tool (and anything it left running) has closed its end; Linux hands out every buffered byte
-/// before that EIO, and `pump` keeps reading on POLLHUP until the read itself fails, so nothing
-/// written just before exit is lost.
+/// stdout is a pipe when ours is not a terminal, and a pseudo-terminal of our terminal's size when
+/// it is, so the tool prints what it would print on the user's terminal. stderr is a pipe of its
+/// own, unless our stdout and stderr are one output (`2>&1`, or one terminal on both: the shape
+/// is `merged`); then the tool's fd 2 is the very pipe or pseudo-terminal of its fd 1. Why: two
+/// channels drained by one poll loop cannot tell the order of writes that come faster than they
+/// are read (`out1`, `err`, `out2` would show as `out1 out2 err`), while one channel holds every
+/// byte in the order the tool wrote it. That one stream is recorded as stdout and written to our
+/// fd 1, live and on replay, which is the same output as our fd 2. On a terminal it also makes
+/// stderr a terminal for the tool exactly when it would be one alone (tools colour stderr on
+/// isatty(2)). Split outputs stay split: the user keeps them apart, and so does the recording.
+///
+/// Reading the pty's master ends with EIO instead of EOF once the tool (and anything it left
+/// running) has closed its end; Linux hands out every buffered byte before that EIO, and `pump`
+/// keeps reading on POLLHUP until the read itself fails, so nothing written just before exit is
+/// lost.
 ///
 /// The tool stays in cachewrap's session and process group, and the pty is NOT its controlling
 /// terminal (no setsid/TIOCSCTTY). Why:
@@ -64,7 +73,8 @@ struct ChildProcess {
     let arguments: [Argument]
     /// What the tool reads (see `ToolStdin`).
     let stdin: ToolStdin
-    /// The shape of our stdout, as the key recorded it: a terminal means a terminal run.
+    /// The shape of our stdout, as the key recorded it: a terminal means a terminal run, merged
+    /// means one channel for the tool's stdout and stderr.
     let terminal: TerminalShape
     /// Stop recording (but keep streaming) past this many bytes.
     let recordLimit: Int
@@ -84,10 +94,12 @@ struct ChildProcess {
         signal(SIGPIPE, SIG_IGN)
         let started = Clock.nowMs()
         let out = try stdoutChannel()
-        let err: (read: Int32, write: Int32)
+        // Without a pseudo-terminal to record through, stderr keeps a pipe, as on a split run.
+        let merged = terminal.merged && out.recorded
+        let err: (read: Int32, write: Int32)?
         let input: (read: Int32, write: Int32)?
         do {
-            err = try makePipe()
+            err = merged ? nil : try makePipe()
             input = stdin.feed == nil ? nil : try makePipe()
         } catch {
             out.closeBoth()
@@ -103,7 +115,7 @@ struct ChildProcess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         if out.write >= 0 { posix_spawn_file_actions_adddup2(&actions, out.write, 1) }
-        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+        posix_spawn_file_actions_adddup2(&actions, err?.write ?? out.write, 2)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -125,12 +137,12 @@ struct ChildProcess {
         // posix_spawn returns after the exec, so the tool holds its own copy of the pty's slave
         // by now: closing ours cannot make the master report EIO before the tool ran.
         if out.write >= 0 { close(out.write) }
-        close(err.write)
+        if let err { close(err.write) }
         if let input { close(input.read) }
         guard rc == 0 else {
             _ = SignalForwarding.end()
             if out.read >= 0 { close(out.read) }
-            close(err.read)
+            if let err { close(err.read) }
             if let input { close(input.write) }
             throw rc == EACCES || rc == ENOEXEC ? .notExecutable(path) : .spawnFailed(path, errnoText(rc))
         }
@@ -140,12 +152,13 @@ struct ChildProcess {
         // Without a pty the tool writes to our terminal directly: nothing may be held back then.
         var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdin: stdin,
                               spillDirectory: spillDirectory)
-        pump.run(out: out.read, err: err.read, input: input?.write)
+        pump.run(out: out.read, err: err?.read ?? -1, input: input?.write)
         let status = waitForExit(pid)
         let interruptedBy = SignalForwarding.end()
         let overflowed = pump.overflowed || !out.recorded
         var outcome = RunOutcome(status: status, transcript: overflowed ? Transcript() : pump.transcript,
                                  overflowed: overflowed, durationMs: Clock.nowMs() - started)
+        outcome.transcript.merged = merged
         outcome.shown = pump.shown
         outcome.interruptedBy = interruptedBy
         outcome.spill = overflowed ? nil : pump.spill

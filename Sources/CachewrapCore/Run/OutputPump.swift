@@ -43,7 +43,8 @@ struct OutputPump {
 
     /// Runs until both outputs end (EOF on a pipe, EIO on a pty master). An fd is closed only
     /// when a read returns nothing, never on POLLHUP alone, so the last bytes in a pty's buffer
-    /// are read before its EIO.
+    /// are read before its EIO. `err` is -1 on a merged run: `out` is then the tool's only
+    /// channel, for its stdout and stderr alike.
     mutating func run(out: Int32, err: Int32, input: Int32?) {
         var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: err, events: Int16(POLLIN), revents: 0),

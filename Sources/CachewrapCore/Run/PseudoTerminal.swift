@@ -1,9 +1,9 @@
 import CPTY
 import Glibc
 
-/// A pseudo-terminal for a tool's stdout when cachewrap's own stdout is a terminal, so the tool
-/// prints its terminal format (tables, colour, width) while cachewrap still records every byte
-/// (DESIGN.md section 9).
+/// A pseudo-terminal for a tool's stdout when cachewrap's own stdout is a terminal, and for its
+/// stderr too when ours is that same terminal, so the tool prints its terminal format (tables,
+/// colour, width) while cachewrap still records every byte (DESIGN.md section 9).
 ///
 /// Why it looks the way it does:
 /// - Output processing is off on the inner terminal (no OPOST, so no ONLCR): the master reads
@@ -14,11 +14,12 @@ import Glibc
 ///   so `stty -a` or a width query from the tool sees what it would see without cachewrap.
 /// - Both ends are opened O_NOCTTY and close-on-exec: the pty never becomes anybody's controlling
 ///   terminal (see `ChildProcess` for why the tool stays in our session), and only the copy that
-///   is dup'ed onto the tool's fd 1 reaches the tool.
+///   is dup'ed onto the tool's fd 1 (and fd 2, on a merged run) reaches the tool.
 struct PseudoTerminal {
     /// Our end: reading it yields what the tool wrote; EIO once every slave copy is closed.
     let master: Int32
-    /// The tool's end, dup'ed onto its stdout; the parent closes its copy after spawning.
+    /// The tool's end, dup'ed onto its stdout (and stderr, on a merged run); the parent closes
+    /// its copy after spawning.
     let slave: Int32
 
     /// Opens a pair sized `size` with the user's modes from `modesFrom` (minus output

@@ -7,6 +7,11 @@ public struct Transcript: Equatable, Sendable {
     public private(set) var bytes: [UInt8] = []
     public private(set) var stdoutCount = 0
     public private(set) var stderrCount = 0
+    /// The tool's stdout and stderr were one channel (`TerminalShape.merged`): everything it
+    /// wrote is in the stdout frames, in its order, and nothing tells which bytes went to fd 2.
+    /// Checks that look for a pattern on stderr (gh's `(HTTP 503)`) look there too. Not stored:
+    /// the key already says the entry is merged.
+    public var merged = false
     /// Where the last frame's length field starts, so a chunk of the same stream extends it.
     private var lastFrame: (stream: UInt8, lengthAt: Int)?
 
