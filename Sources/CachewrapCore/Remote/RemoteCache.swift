@@ -104,40 +104,6 @@ public final class RemoteCache {
         return RemoteAnswer(lookup: answer, marks: current)
     }
 
-    /// The marks' counts from their GET replies (a missing mark is 0); nil when any reply is
-    /// not a count, so nothing is judged or written against marks that cannot be read.
-    static func marks(_ replies: ArraySlice<RESPValue>) -> [Int64]? {
-        var out: [Int64] = []
-        for reply in replies {
-            switch reply {
-            case .bulk(nil): out.append(0)
-            case .bulk(let bytes?):
-                guard let count = Int64(String(decoding: bytes, as: UTF8.self)) else { return nil }
-                out.append(count)
-            default: return nil
-            }
-        }
-        return out
-    }
-
-    /// A mutation of a scope: INCR its marks (`Scope.marksChanged`) in one round trip, before the
-    /// command runs and again after it ends. Tried in `ro` mode too: a mark only ever refuses
-    /// answers, so it cannot poison the cache. The error text when it did not happen.
-    public func mark(_ names: [String]) -> String? {
-        guard settings.mode != .off, !names.isEmpty else { return nil }
-        let permit = breaker.permit()
-        guard case .go(let ticket) = permit else { return Self.pausedText(permit) }
-        do {
-            let replies = try exchange(names.map { [Array("INCR".utf8), Array(settings.markKey($0).utf8)] })
-            breaker.recordSuccess(ticket)
-            for case .error(let text) in replies { return text }
-            return nil
-        } catch {
-            breaker.recordFailure(error.message, ticket)
-            return error.message
-        }
-    }
-
     private func found(_ value: [UInt8], cid: String, pttl: RESPValue, marks: [Int64]?) -> RemoteLookup {
         Self.found(value, cid: cid, pttl: pttl, marks: marks, now: Clock.nowMs(), refused: breaker.noteRefusal)
     }
@@ -249,7 +215,7 @@ public final class RemoteCache {
     }
 
     /// Why a skipped call did not reach the server, for warnings and `doctor`.
-    private static func pausedText(_ permit: CircuitBreaker.Permit) -> String {
+    static func pausedText(_ permit: CircuitBreaker.Permit) -> String {
         guard case .skip(let state) = permit else { return "" }
         return "remote paused for \(max(0, state.openUntilMs - Clock.nowMs()) / 1000)s after: \(state.lastError ?? "an error")"
     }

@@ -117,23 +117,8 @@ struct ChildProcess {
         if out.write >= 0 { posix_spawn_file_actions_adddup2(&actions, out.write, 1) }
         posix_spawn_file_actions_adddup2(&actions, err?.write ?? out.write, 2)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, sig) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv = arguments.makeCArgv()
-        defer { freeCArgv(argv) }
-        var pid: pid_t = 0
         SignalForwarding.hold()
-        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let (pid, rc) = Spawn.start(path, arguments, actions: &actions)
         // posix_spawn returns after the exec, so the tool holds its own copy of the pty's slave
         // by now: closing ours cannot make the master report EIO before the tool ran.
         if out.write >= 0 { close(out.write) }
@@ -144,7 +129,7 @@ struct ChildProcess {
             if out.read >= 0 { close(out.read) }
             if let err { close(err.read) }
             if let input { close(input.write) }
-            throw rc == EACCES || rc == ENOEXEC ? .notExecutable(path) : .spawnFailed(path, errnoText(rc))
+            throw Spawn.failure(path, rc)
         }
 
         SignalForwarding.begin(child: pid)
@@ -153,7 +138,7 @@ struct ChildProcess {
         var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdin: stdin,
                               spillDirectory: spillDirectory)
         pump.run(out: out.read, err: err?.read ?? -1, input: input?.write)
-        let status = waitForExit(pid)
+        let status = Spawn.wait(pid).status
         let interruptedBy = SignalForwarding.end()
         let overflowed = pump.overflowed || !out.recorded
         var outcome = RunOutcome(status: status, transcript: overflowed ? Transcript() : pump.transcript,
@@ -196,13 +181,6 @@ struct ChildProcess {
             Console.warn("no pseudo-terminal (\(error.message)); running \(path) without the cache")
             return StdoutChannel(read: -1, write: -1, recorded: false)
         }
-    }
-
-    private func waitForExit(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let termSig = status & 0x7f
-        return termSig == 0 ? (status >> 8) & 0xff : 128 + termSig
     }
 
     private func makePipe() throws(CachewrapError) -> (read: Int32, write: Int32) {
