@@ -37,6 +37,8 @@ import Testing
         #expect(readme.count == 2 && readme == man, "README: \(readme)\nman: \(man)")
         #expect(readme.contains { $0.hasPrefix("ACL SETUSER ci ") && $0.contains(" +set") }, "\(readme)")
         #expect(readme.contains { $0.hasPrefix("ACL SETUSER dev ") && !$0.contains("+set") && $0.contains("+get") }, "\(readme)")
+        // Every machine that mutates must be able to mark it, or others replay answers made before it.
+        #expect(readme.allSatisfy { $0.contains(" +incr") }, "\(readme)")
         let page = try String(contentsOfFile: Self.root + "/man/cachewrap.1", encoding: .utf8)
         #expect(page.contains(".B CACHEWRAP_REMOTE_TIMEOUT"), "the deadline's setting is documented")
     }
@@ -72,7 +74,7 @@ import Testing
         #expect((stats["tools"] as? [String: Any])?["fakeTool"] != nil && TeamCacheTests.int(stats, "hits") == 1)
 
         let report = try cachewrap(["stats"], env: devEnv).stdoutText
-        #expect(report.contains("remote        1 hit, 1 miss, 1 error, 0 corrupt"), "\(report)")
+        #expect(report.contains("remote        1 hit, 1 miss, 0 stale, 1 error, 0 corrupt"), "\(report)")
         #expect(report.contains("remote state") && report.contains("NOPERM"), "\(report)")
         let doctor = try cachewrap(["doctor"], env: devEnv)
         #expect(Self.teamCacheLines(doctor, "WARN").contains { $0.contains("a write was refused") && $0.contains("NOPERM") },
