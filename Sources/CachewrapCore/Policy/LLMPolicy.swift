@@ -105,7 +105,8 @@ struct LLMAgent: Sendable {
 }
 
 extension Rule {
-    /// `--version` and `--help`: static answers, kept a day and keyed on the binary's path and mtime.
+    /// `--version` and `--help`: static answers, kept a day (the key names the binary by content,
+    /// as every key does, so an upgrade is a miss).
     static func staticInfo(version: [String], help: [String]) -> [Rule] {
         [
             Rule(.option(version), .cache(.static), "the version is static", operation: "version"),
