@@ -182,6 +182,14 @@ import Testing
         .cache(["api", "-iH", "Accept: application/json", "repos/o/r"], "api", .live),
         // gh sends the last of repeated fields, so every query= must be a query.
         .mutating(["api", "graphql", "-f", "query=query { viewer { login } }", "-f", "query=mutation { x }"], "api"),
+        // set-default writes gh-resolved into .git/config: with a repository or --unset it is a
+        // change, bare it asks which one, --view only prints it.
+        .mutating(["repo", "set-default", "o/r"], "repo set-default"),
+        .mutating(["repo", "set-default", "--unset"], "repo set-default"),
+        .mutating(["repo", "set-default", "-u"], "repo set-default"),
+        .interactive(["repo", "set-default"], "repo set-default"),
+        .passthrough(["repo", "set-default", "--view"], "repo set-default"),
+        .passthrough(["repo", "set-default", "-v"], "repo set-default"),
     ]
 
     @Test(arguments: GhPolicyTests.cases)
@@ -204,11 +212,18 @@ import Testing
         let d = GhPolicy.spec.decide(["pr", "list"])
         for name in ["GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_HOST",
                      "GH_REPO", "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
-                     "GH_FORCE_TTY", "GLAMOUR_STYLE"] {
+                     "GH_FORCE_TTY", "GLAMOUR_STYLE", "GH_DEBUG", "DEBUG"] {
             #expect(d.keyEnv.contains(name), "missing \(name)")
         }
         #expect(d.identityFiles.count == 1)
         #expect(d.identityFiles.first?.hasSuffix("hosts.yml") == true)
+    }
+
+    /// Every gh read may answer for the new default repository: drop them, unless it only prints.
+    @Test func setDefaultDropsCachedEntriesUnlessItOnlyViews() {
+        #expect(GhPolicy.spec.decide(["repo", "set-default", "o/r"]).invalidates)
+        #expect(GhPolicy.spec.decide(["repo", "set-default"]).invalidates)
+        #expect(!GhPolicy.spec.decide(["repo", "set-default", "--view"]).invalidates)
     }
 
     @Test func staticTTLIsADay() {

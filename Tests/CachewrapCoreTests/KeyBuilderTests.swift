@@ -163,14 +163,22 @@ import Testing
         #expect(key.context == "")
     }
 
-    @Test func staticAnswersKeyOnTheBinary() {
+    /// Every class keys on the program that answers, by content: an upgrade is a new key for
+    /// `pr list` as much as for `--version`, and no path keeps two machines' keys apart.
+    @Test(arguments: [TTLClass.static, .live])
+    func everyClassKeysOnTheProgramsContent(ttl: TTLClass) throws {
         var d = Self.decision(keyEnv: [])
-        d.ttlClass = .static
-        let key = KeyBuilder(tool: "gh", toolPath: "/bin/sh", arguments: [Argument("--version")], decision: d,
-                             stdin: nil, terminal: Self.pipe, salt: SaltProvider(fixed: Self.salt)).build()
-        #expect(key.text.contains("\"binary\""))
-        #expect(key.text.contains("/bin/sh"))
-        #expect(!Self.key([Argument("--version")], decision: Self.decision(keyEnv: [])).text.contains("\"binary\""))
+        d.ttlClass = ttl
+        func key(_ path: String) -> InvocationKey {
+            KeyBuilder(tool: "gh", toolPath: path, arguments: [Argument("--version")], decision: d,
+                       stdin: nil, terminal: Self.pipe, salt: SaltProvider(fixed: Self.salt)).build()
+        }
+        let content = try #require(FileIO.readFile("/bin/sh", limit: Int.max))
+        let sh = key("/bin/sh")
+        #expect(sh.text.contains(#""binary":"sha256:\#(Hex.encode(SHA256.hash(content)))""#), "\(sh.text)")
+        #expect(!sh.text.contains("/bin/sh"))
+        #expect(key("/bin/true").cid != sh.cid)
+        #expect(key("/bin/sh").cid == sh.cid)
     }
 
     @Test func cwdContextJoinsTheKey() {

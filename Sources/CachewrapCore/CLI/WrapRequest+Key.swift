@@ -9,13 +9,18 @@ extension WrapRequest {
     /// The argv the tool is started with, its name first.
     var commandLine: [Argument] { [Argument(tool)] + arguments }
 
+    /// `binaries`: where the program's digest is memoised; a real call memoises it in the cache
+    /// dir, `key` and `explain` only read the memo.
     func key(policy: PolicySpec, decision: Decision, toolPath: String, stdin: [UInt8]?,
-             terminal: TerminalShape = .ofStdout(), salt: SaltProvider) -> InvocationKey {
+             terminal: TerminalShape = .ofStdout(), salt: SaltProvider,
+             binaries: BinaryIdentity = BinaryIdentity(memo: .fromEnvironment(), writesMemo: true)) -> InvocationKey {
         // Generic commands key on their whole argv (the command is the "tool"); known tools on
-        // their name plus arguments, wherever the binary lives.
-        KeyBuilder(tool: generic ? "--" : policy.tool, toolPath: toolPath,
-                   arguments: generic ? commandLine : arguments, decision: decision, stdin: stdin,
-                   terminal: terminal, salt: salt).build()
+        // their name plus arguments. Both key on the program `toolPath` resolved to, by content.
+        var builder = KeyBuilder(tool: generic ? "--" : policy.tool, toolPath: toolPath,
+                                 arguments: generic ? commandLine : arguments, decision: decision, stdin: stdin,
+                                 terminal: terminal, salt: salt)
+        builder.binary = binaries
+        return builder.build()
     }
 
     /// The key `key` and `explain` show: the one a real call would use, read without writing
@@ -23,7 +28,8 @@ extension WrapRequest {
     func inspectionKey(policy: PolicySpec, decision: Decision, toolPath: String) -> InvocationKey {
         let location = CacheLocation.fromEnvironment()
         let key = self.key(policy: policy, decision: decision, toolPath: toolPath, stdin: readStdin(decision).keyedBytes,
-                           salt: Self.salt(of: location, writing: false))
+                           salt: Self.salt(of: location, writing: false),
+                           binaries: BinaryIdentity(memo: location, writesMemo: false))
         if key.isProvisional { Console.notice(Salt.Origin.ephemeral.summary) }
         return key
     }

@@ -1,7 +1,9 @@
 /// The user's overrides from config.toml (DESIGN.md section 6, last paragraph): per-tool TTLs,
 /// extra cacheable operations, extra key variables and retries, so a new subcommand needs no
 /// release. The user can only add to a built-in policy, never loosen its safety rules: extra
-/// operations are appended after the built-in rules, and the first matching rule wins.
+/// operations are appended after the built-in rules, and the first matching rule wins; in the
+/// agents' tables, which end in a catch-all, they go after the safety rules instead
+/// (`PolicySpec.configRules`).
 ///
 /// The schema (docs/config.md has the full story):
 ///
@@ -76,7 +78,13 @@ extension UserConfig {
         }
         if let retries = tool.retries { spec.retries = retries }
         spec.keyEnv += tool.env.filter { !spec.keyEnv.contains($0) }
-        spec.rules += tool.cacheable.map(Self.cacheableRule)
+        let extra = tool.cacheable.map(Self.cacheableRule)
+        if let placement = spec.configRules {
+            let guarded = extra.map { Rule(.all([placement.onlyIf, $0.condition]), $0.verdict, $0.reason, operation: $0.operation) }
+            spec.rules.insert(contentsOf: guarded, at: min(placement.index, spec.rules.count))
+        } else {
+            spec.rules += extra
+        }
         spec.ttlOverrides.merge(tool.ttl) { _, user in user }
         spec.staleAfter.merge(tool.stale) { _, user in user }
         return spec

@@ -1,8 +1,9 @@
 /// The repository a command runs in, read from `.git` files directly (no `git` process on the
 /// hit path): the remotes say which repository, HEAD says which branch.
 struct GitContext {
-    /// The `[remote ...]` and URL lines of the repository's config. URLs may embed credentials,
-    /// so the key holds only their salted digest (`KeyBuilder`), never this text.
+    /// The `[remote ...]`, URL and `gh-resolved` lines of the repository's config: which
+    /// repository, and which of its remotes `gh repo set-default` made the one gh answers for.
+    /// URLs may embed credentials, so the key holds only their salted digest (`KeyBuilder`).
     let remoteLines: [UInt8]
     /// HEAD's content: `ref: refs/heads/main`, or a commit id when detached.
     let head: String
@@ -20,12 +21,12 @@ struct GitContext {
                     return rel.hasPrefix("/") ? rel : gitDir + "/" + rel
                 } ?? gitDir
                 let config = FileIO.readFile(common + "/config") ?? []
-                let urls = String(decoding: config, as: UTF8.self).split(separator: "\n")
+                let remotes = String(decoding: config, as: UTF8.self).split(separator: "\n")
                     .map { $0.trimmingCharacters(in: " \t") }
-                    .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") }
+                    .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") || $0.hasPrefix("gh-resolved") }
                     .joined(separator: "\n")
                 let head = (headBytes ?? FileIO.readFile(gitDir + "/HEAD")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                return GitContext(remoteLines: Array(urls.utf8), head: head.trimmingNewlines(), config: config)
+                return GitContext(remoteLines: Array(remotes.utf8), head: head.trimmingNewlines(), config: config)
             }
             guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
             dir = slash == dir.startIndex ? "/" : String(dir[..<slash])

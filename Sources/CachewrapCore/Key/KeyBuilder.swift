@@ -28,6 +28,9 @@ public struct KeyBuilder {
     public let stdin: [UInt8]?
     public let terminal: TerminalShape
     public let salt: SaltProvider
+    /// How the program at `toolPath` is named: its content digest, memoised where the caller
+    /// says (`WrapRequest.key` uses the cache dir); by default hashed on every build.
+    public var binary = BinaryIdentity()
 
     public init(tool: String, toolPath: String, arguments: [Argument], decision: Decision,
                 stdin: [UInt8]?, terminal: TerminalShape, salt: SaltProvider) {
@@ -59,7 +62,8 @@ public struct KeyBuilder {
         }
         if !identity.isEmpty { doc["identity"] = .object(identity) }
         if let stdin { doc["stdin"] = .string(digest("stdin", stdin)) }
-        if decision.ttlClass == .static { doc["binary"] = binaryIdentity() }
+        // Every class, not only `--version`: an upgrade or another program on PATH changes any answer.
+        doc["binary"] = binary.value(of: toolPath)
         let context = contextValue()
         if let value = context.value { doc["context"] = value }
         let document = JSONValue.object(doc)
@@ -83,13 +87,6 @@ public struct KeyBuilder {
     /// Names ending in `*` stand for every variable with that prefix (COPILOT_PROVIDER_*).
     private func expandedNames(_ names: [String]) -> [String] {
         names.flatMap { $0.hasSuffix("*") ? Environment.names(withPrefix: String($0.dropLast())) : [$0] }
-    }
-
-    /// A static answer (`--version`) changes when the binary does: key on its path and mtime.
-    private func binaryIdentity() -> JSONValue {
-        var st = stat()
-        let mtime = stat(toolPath, &st) == 0 ? Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec) : 0
-        return .object(["path": .string(toolPath), "mtime_ns": .int(mtime)])
     }
 
     private func contextValue() -> (value: JSONValue?, label: String) {

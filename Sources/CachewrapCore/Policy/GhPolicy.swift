@@ -17,6 +17,7 @@ public enum GhPolicy {
         "review", "ready", "lock", "unlock", "pin", "unpin", "transfer", "develop", "archive",
         "unarchive", "rename", "fork", "sync", "upload", "enable", "disable", "run", "add", "remove",
         "import", "logout", "setup-git", "install", "upgrade", "clone", "checkout", "download", "delete-asset",
+        "set-default",
     ]
 
     /// Commands whose output does not depend on the repository around the working directory.
@@ -59,6 +60,12 @@ public enum GhPolicy {
              "gh api with another method, fields without -X GET (gh sends POST), a file or stdin body, or a GraphQL mutation"),
         Rule(.all([.verb(["create"]), .custom(createPrompts)]), .interactive, "a create with nothing to create from prompts",
              invalidates: true),
+        // `repo set-default` writes `gh-resolved` into .git/config (read by the key's repository
+        // context); `--view` only prints it, a bare one asks which repository.
+        Rule(.all([.operation(["repo set-default"]), .flag(["--view", "-v"])]), .passthrough,
+             "prints the default repository from .git/config: nothing to save"),
+        Rule(.all([.operation(["repo set-default"]), .noArguments, .not(.flag(["--unset", "-u"]))]), .interactive,
+             "without a repository it asks which one", invalidates: true),
         Rule(.verb(mutatingVerbs), .mutating, "changes state on GitHub"),
         Rule(.all([.operation(["run view", "workflow view", "gist view", "ruleset view"]), .noArguments,
                    .not(.flag(["--job", "-j"]))]),
@@ -76,7 +83,7 @@ public enum GhPolicy {
         spec.keyEnv = [
             "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_HOST", "GH_REPO",
             "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GH_FORCE_TTY",
-            "GLAMOUR_STYLE",
+            "GLAMOUR_STYLE", "GH_DEBUG", "DEBUG",  // debug runs add a trace to stderr
         ]
         spec.identityFiles = { [hostsFile()] }
         spec.context = context

@@ -37,7 +37,12 @@ struct LLMAgent: Sendable {
 
     /// The table and key settings as the shared engine reads them.
     var spec: PolicySpec {
-        var spec = PolicySpec(tool: tool, rules: rules)
+        let safety = safetyRules
+        var spec = PolicySpec(tool: tool, rules: safety + callRules)
+        // A config line names a subcommand (`mcp list`): read it after the write grants and the
+        // tool's own rules, never for a prompt, a resumed session or an interactive run.
+        spec.configRules = ConfigRulePlacement(
+            index: safety.count, onlyIf: .not(.flag(promptFlags + sessionFlags + interactiveFlags)))
         spec.valueFlags = valueFlags
         spec.keyEnv = keyEnv
         spec.identityFiles = identityFiles
@@ -53,8 +58,9 @@ struct LLMAgent: Sendable {
         return spec
     }
 
-    /// Safety first: write grants, then static answers, then the read-only prompt.
-    var rules: [Rule] {
+    /// Safety first: write grants, then static answers and the tool's own rules. No config line
+    /// comes before them.
+    var safetyRules: [Rule] {
         let prompt = Condition.flag(promptFlags)
         let writes = Condition.any([.flag(writeFlags), .any(writeEnvironment.map(Condition.environment)),
                                     .custom { [self] in grantsWrites($0) }])
@@ -64,7 +70,14 @@ struct LLMAgent: Sendable {
             // `not(prompt)`: a prompt's grants were just checked; reading settings files twice
             // would cost every cached prompt call a second round of file reads.
             Rule(.all([.not(prompt), writes]), .mutating, why, operation: "session"),
-        ] + Rule.staticInfo(version: versionFlags, help: helpFlags) + extraRules + [
+        ] + Rule.staticInfo(version: versionFlags, help: helpFlags) + extraRules
+    }
+
+    /// Then subcommands, sessions and the read-only prompt, ending in the catch-all: an
+    /// interactive session.
+    var callRules: [Rule] {
+        let prompt = Condition.flag(promptFlags)
+        return [
             Rule(.operation(subcommands), .passthrough, "a \(tool) subcommand, not a prompt"),
             Rule(.flag(interactiveFlags), .interactive, "runs the prompt, then stays interactive", operation: "session"),
             Rule(.all([prompt, .flag(sessionFlags)]), .passthrough,
@@ -105,7 +118,8 @@ struct LLMAgent: Sendable {
 }
 
 extension Rule {
-    /// `--version` and `--help`: static answers, kept a day and keyed on the binary's path and mtime.
+    /// `--version` and `--help`: static answers, kept a day (the key names the binary by content,
+    /// as every key does, so an upgrade is a miss).
     static func staticInfo(version: [String], help: [String]) -> [Rule] {
         [
             Rule(.option(version), .cache(.static), "the version is static", operation: "version"),

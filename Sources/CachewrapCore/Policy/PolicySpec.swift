@@ -39,6 +39,8 @@ public struct PolicySpec: Sendable {
     public var ttlOverrides: [String: Int64] = [:]
     /// Per-operation stale-while-revalidate ages from the config file, in seconds.
     public var staleAfter: [String: Int64] = [:]
+    /// Where the config file's extra cacheable operations are read; nil: after every rule here.
+    public var configRules: ConfigRulePlacement?
 
     public init(tool: String, rules: [Rule]) {
         self.tool = tool
@@ -90,5 +92,19 @@ extension Verdict {
         case .uncached: .uncached
         case .passthrough: .passthrough
         }
+    }
+}
+
+/// Where `[tools.NAME] cacheable` rules go in a table that ends in a catch-all (the agents: any
+/// unknown word starts a session), where rules appended at the end could never match: after the
+/// first `index` rules (the safety rules, which a config line must never beat) and only for
+/// calls `onlyIf` holds for.
+public struct ConfigRulePlacement: Sendable {
+    public var index: Int
+    public var onlyIf: Condition
+
+    public init(index: Int, onlyIf: Condition) {
+        self.index = index
+        self.onlyIf = onlyIf
     }
 }

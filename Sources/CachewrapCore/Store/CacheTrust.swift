@@ -9,7 +9,7 @@ import Glibc
 /// to the cache: the tool runs uncached, with one warning that says why and how to fix it.
 enum CacheTrust {
     /// The subdirectories a call may read or write (see `CacheLocation.subdirectory`).
-    static let subdirectories = ["hot", "blobs", "locks", "outbox", ScopeMarks.directoryName]
+    static let subdirectories = ["hot", "blobs", "locks", "outbox", "binaries", ScopeMarks.directoryName]
 
     /// Why `directory` and its subdirectories cannot be trusted, or nil. A path that does not
     /// exist yet is fine: cachewrap creates it 0700.

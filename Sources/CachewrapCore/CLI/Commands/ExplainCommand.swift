@@ -3,7 +3,8 @@
 enum ExplainCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         let request = try Cachewrap.parseWrap(args)
-        let path = (try? ToolLocator().locate(request.tool)) ?? "not found on PATH"
+        let located = try? ToolLocator().locate(request.tool)
+        let path = located ?? "not found on PATH"
         guard let policy = request.policy() else {
             Console.output("""
                 tool:      \(request.tool) (\(path))
@@ -32,7 +33,8 @@ enum ExplainCommand {
         let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : decision.ttlClass.rawValue
         lines.append("ttl:       \(Duration.format(seconds: requested ?? decision.ttlSeconds)) (\(source))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
-        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path)
+        // The key names the program found, as `cachewrap key` does; not the words shown above.
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: located ?? request.tool)
         lines.append("key:       \(key.cid)")
         if let salt = key.saltOrigin { lines.append("salt:      \(salt.summary)") }
         if case .object(let fields) = key.document {
