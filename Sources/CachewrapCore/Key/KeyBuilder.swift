@@ -4,8 +4,6 @@ import Glibc
 public struct InvocationKey: Sendable {
     public let document: JSONValue
     public let cid: String
-    /// The repository or directory the entry belongs to, for invalidation and `ls`.
-    public let context: String
     /// Where the salt of the document's digests came from; nil when nothing in it is salted.
     public let saltOrigin: Salt.Origin?
     public var text: String { document.canonicalText }
@@ -64,11 +62,9 @@ public struct KeyBuilder {
         if let stdin { doc["stdin"] = .string(digest("stdin", stdin)) }
         // Every class, not only `--version`: an upgrade or another program on PATH changes any answer.
         doc["binary"] = binary.value(of: toolPath)
-        let context = contextValue()
-        if let value = context.value { doc["context"] = value }
+        if let context = contextValue() { doc["context"] = context }
         let document = JSONValue.object(doc)
-        return InvocationKey(document: document, cid: CID.of(document.canonicalBytes), context: context.label,
-                             saltOrigin: salt.used?.origin)
+        return InvocationKey(document: document, cid: CID.of(document.canonicalBytes), saltOrigin: salt.used?.origin)
     }
 
     private func digest(_ name: String, _ value: [UInt8]) -> String {
@@ -89,22 +85,22 @@ public struct KeyBuilder {
         names.flatMap { $0.hasSuffix("*") ? Environment.names(withPrefix: String($0.dropLast())) : [$0] }
     }
 
-    private func contextValue() -> (value: JSONValue?, label: String) {
+    /// What around the command the answer depends on (see `KeyContext`).
+    private func contextValue() -> JSONValue? {
         let cwd = KeyBuilder.currentDirectory()
         switch decision.context {
         case .none:
-            return (nil, "")
+            return nil
         case .cwd:
-            return (.object(["cwd": .string(cwd)]), "cwd:" + cwd)
+            return .object(["cwd": .string(cwd)])
         case .workspace:
             var value: [String: JSONValue] = ["cwd": .string(cwd)]
             if let fingerprint = WorkspaceFingerprint.of(directory: cwd) { value["workspace"] = .string(fingerprint) }
-            return (.object(value), "cwd:" + cwd)
+            return .object(value)
         case .repository:
-            guard let git = GitContext.find(from: cwd) else { return (.object(["cwd": .string(cwd)]), "cwd:" + cwd) }
+            guard let git = GitContext.find(from: cwd) else { return .object(["cwd": .string(cwd)]) }
             let remotes = digest("git-remotes", git.remoteLines)
-            return (.object(["git": .object(["remotes": .string(remotes), "head": .string(git.head)])]),
-                    "git:" + remotes)
+            return .object(["git": .object(["remotes": .string(remotes), "head": .string(git.head)])])
         }
     }
 
