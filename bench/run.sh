@@ -117,8 +117,9 @@ timed() {
     t1=$(date +%s%N)
     echo "$(python3 -c "print(($t1 - $t0) / 1e9)") $(tail -1 "$out.rss")" >"$out.time"
 }
-rss_kib() { # rss_kib CMD...: peak RSS of one run, from /usr/bin/time -v
-    /usr/bin/time -v -o "$WORK/rss.txt" "$@" >/dev/null 2>"$WORK/rss.err" || { cat "$WORK/rss.err" >&2; return 1; }
+rss_kib() { # rss_kib CMD...: peak RSS of one run, from /usr/bin/time -v, both streams on /dev/null
+    # as under hyperfine (see is_stored); a failure runs it again with its stderr shown.
+    /usr/bin/time -v -o "$WORK/rss.txt" "$@" >/dev/null 2>&1 || { "$@" >/dev/null; return 1; }
     awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
 }
 entries_in() { # entries_in CACHEWRAP_DIR: row count, read-only (a check, not a way to fill)
@@ -177,12 +178,16 @@ head -c $((100 << 20)) /dev/urandom >"$WORK/data/100m"
 head -c 1024 /dev/urandom >"$WORK/data/tool1k"
 cd "$WORK"  # not a git repository: gh keys on the directory, not on remotes
 
+# hyperfine gives each command /dev/null as stdout and stderr: one file, which cachewrap keys as
+# merged output (its stderr bytes come back on the same channel). Every run that stores or checks
+# an entry that hyperfine then times has both streams on one file too (`>X 2>&1`), or the timed
+# runs would be misses of another key.
 # is_stored FILE: whether `cachewrap -- cat FILE` is in the current store (an --offline replay).
 is_stored() { "$BIN" --offline -- cat "$1" >/dev/null 2>&1; }
 
 # --- 1+2. floor and hits ----------------------------------------------------------------------
 export CACHEWRAP_DIR=$WORK/cw-hits
-"$BIN" -- cat "$WORK/data/1k" >/dev/null
+"$BIN" -- cat "$WORK/data/1k" >/dev/null 2>&1
 is_stored "$WORK/data/1k" || die "1 KiB output was not stored"
 say "floor and 1 KiB hit ($RUNS runs each, $ROUNDS alternating rounds)"
 hf true,hello,hit1k,cat1k "$RUNS" --warmup 10 \
@@ -191,7 +196,7 @@ hf true,hello,hit1k,cat1k "$RUNS" --warmup 10 \
     -n "cachewrap hit, 1 KiB" "$BIN -- cat $WORK/data/1k" \
     -n "cat, 1 KiB" "cat $WORK/data/1k"
 
-"$BIN" -- cat "$WORK/data/1m" >/dev/null
+"$BIN" -- cat "$WORK/data/1m" >/dev/null 2>&1
 is_stored "$WORK/data/1m" || die "1 MiB output was not stored"
 say "1 MiB hit"
 hf hit1m,cat1m "$RUNS" --warmup 10 \
@@ -236,7 +241,7 @@ fact rss_hit_1k "$(rss_kib "$BIN" -- cat "$WORK/data/1k")"
 # are shown too.
 export CACHEWRAP_DIR=$WORK/cw-miss
 TOOL="cat $WORK/data/tool1k"
-"$BIN" -- $TOOL >/dev/null
+"$BIN" -- $TOOL >/dev/null 2>&1
 PREP="$BIN rm --tool cat"
 say "miss overhead (100 runs each)"
 hf direct,nocache,refresh,miss 100 --warmup 5 --prepare "$PREP" \
@@ -260,7 +265,7 @@ export CACHEWRAP_DIR=$WORK/cw-gh
     export GH_NO_UPDATE_NOTIFIER=1 GH_PROMPT_DISABLED=1 NO_COLOR=1
     unset HTTPS_PROXY https_proxy GITHUB_TOKEN GH_ENTERPRISE_TOKEN GH_REPO
     gh api --cache 1h repos/o/r >"$WORK/gh.out"
-    "$BIN" --ttl 1h gh api repos/o/r >"$WORK/cw.out"
+    "$BIN" --ttl 1h gh api repos/o/r >"$WORK/cw.out" 2>&1
     cmp -s "$WORK/gh.out" "$WORK/cw.out" || die "gh and cachewrap gh printed different bytes"
     BEFORE=$(wc -l <"$WORK/requests.log")
     say "gh api --cache vs cachewrap gh hit ($RUNS runs each)"
@@ -378,7 +383,7 @@ for N in $SCALE; do
         FILLED=$N
     fi
     # The measured entry, stored fresh after the fill so it is never near expiry.
-    "$BIN" --refresh -- cat "$WORK/data/1k" >/dev/null
+    "$BIN" --refresh -- cat "$WORK/data/1k" >/dev/null 2>&1
     is_stored "$WORK/data/1k" || die "scale: measured entry not stored at $N"
     fact "entries_$N" "$(entries_in "$CACHEWRAP_DIR")"
     fact "dbsize_$N" "$(du -sb "$CACHEWRAP_DIR" | cut -f1)"

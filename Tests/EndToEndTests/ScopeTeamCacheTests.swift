@@ -68,6 +68,18 @@ import Testing
             }
         }
 
+        /// `from` lists `repo` (stored locally and in Redis, flushed), and both machines key that
+        /// list alike, so `with` could be served it.
+        func listAndShare(_ repo: String, from m1: GhPullsClient, with m2: GhPullsClient,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let first = try m1.list(repo)
+            try #require(first.status == 0 && FakeGitHubRepos.shows(first.stdoutText, "first PR of \(repo)"), "\(first.stderrText)",
+                         sourceLocation: sourceLocation)
+            try waitForFlush(m1)
+            try #require(try cid(repo, on: m1) == cid(repo, on: m2), "both machines must key the list alike",
+                         sourceLocation: sourceLocation)
+        }
+
         func stop() { server.stop(); redis.stop() }
     }
 
@@ -79,10 +91,7 @@ import Testing
         let m1Box = try TestSandbox(), m2Box = try TestSandbox()
         let m1 = team.machine(m1Box), m2 = team.machine(m2Box)
 
-        let first = try m1.list("o/a")
-        try #require(first.status == 0 && FakeGitHubRepos.shows(first.stdoutText, "first PR of o/a"), "\(first.stderrText)")
-        try team.waitForFlush(m1)
-        try #require(try team.cid("o/a", on: m1) == team.cid("o/a", on: m2), "both machines must key the list alike")
+        try team.listAndShare("o/a", from: m1, with: m2)
         let remoteHitsBefore = try m1.counter("remote_hits")
 
         let post = try m1.create("o/a", title: "new PR in o/a")
@@ -108,10 +117,7 @@ import Testing
         let m1Box = try TestSandbox(), m2Box = try TestSandbox()
         let m1 = team.machine(m1Box), m2 = team.machine(m2Box)
 
-        let first = try m1.list("o/a")
-        try #require(first.status == 0 && FakeGitHubRepos.shows(first.stdoutText, "first PR of o/a"), "\(first.stderrText)")
-        try team.waitForFlush(m1)
-        try #require(try team.cid("o/a", on: m1) == team.cid("o/a", on: m2), "both machines must key the list alike")
+        try team.listAndShare("o/a", from: m1, with: m2)
 
         let post = try m1.create("o/a", title: "new PR in o/a")
         try #require(post.status == 0, "\(post.stderrText)")
