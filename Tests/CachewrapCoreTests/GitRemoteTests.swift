@@ -67,59 +67,29 @@ import Testing
         #expect(found.map(\.name) == ["origin"])
     }
 
-    /// `gh repo set-default` marks a remote `gh-resolved = base`; that remote's repository wins.
-    @Test func ghResolvedBasePicksThatRemote() {
-        let found = Self.remotes("""
-            [remote "origin"]
-            \turl = git@github.com:me/fork.git
-            [remote "upstream"]
-            \turl = https://github.com/o/r.git
-            \tgh-resolved = base
-            """)
-        let picked = GitRemote.defaultRepository(found)
-        #expect(picked?.host == "github.com" && picked?.repository == "o/r")
-    }
+    /// Which repository gh uses in a checkout with these remotes ("host owner/repo"); nil when
+    /// there is none, or when gh would have to choose: the caller then takes the whole host.
+    static let picks: [(config: String, expected: String?)] = [
+        // `gh repo set-default` marks a remote `gh-resolved = base`: that remote's repository wins.
+        ("[remote \"origin\"]\n\turl = git@github.com:me/fork.git\n"
+            + "[remote \"upstream\"]\n\turl = https://github.com/o/r.git\n\tgh-resolved = base\n", "github.com o/r"),
+        // Older gh wrote the repository itself as the mark; the host is the marked remote's.
+        ("[remote \"origin\"]\n\turl = https://ghe.corp/me/fork.git\n\tgh-resolved = O/Parent\n"
+            + "[remote \"other\"]\n\turl = https://ghe.corp/x/y.git\n", "ghe.corp o/parent"),
+        // Two remotes naming different repositories, none marked: ambiguous.
+        ("[remote \"origin\"]\n\turl = git@github.com:me/fork.git\n"
+            + "[remote \"upstream\"]\n\turl = https://github.com/o/r.git\n", nil),
+        // The same repository by two URLs (https and ssh) is one.
+        ("[remote \"origin\"]\n\turl = https://github.com/O/R.git\n[remote \"ssh\"]\n\turl = git@github.com:o/r\n",
+         "github.com o/r"),
+        ("[remote \"origin\"]\n\turl = https://github.com/o/only.git\n", "github.com o/only"),
+        ("[core]\n\tbare = false\n", nil),
+        ("", nil),
+    ]
 
-    /// Older gh wrote the repository itself as the mark.
-    @Test func ghResolvedOwnerRepoNamesTheRepository() {
-        let found = Self.remotes("""
-            [remote "origin"]
-            \turl = https://ghe.corp/me/fork.git
-            \tgh-resolved = O/Parent
-            [remote "other"]
-            \turl = https://ghe.corp/x/y.git
-            """)
-        let picked = GitRemote.defaultRepository(found)
-        #expect(picked?.host == "ghe.corp" && picked?.repository == "o/parent")
-    }
-
-    /// Two remotes naming different repositories, none marked: gh would have to choose, so no
-    /// repository is assumed and the caller takes the whole host.
-    @Test func differentRepositoriesWithoutAMarkAreAmbiguous() {
-        let found = Self.remotes("""
-            [remote "origin"]
-            \turl = git@github.com:me/fork.git
-            [remote "upstream"]
-            \turl = https://github.com/o/r.git
-            """)
-        #expect(found.count == 2)
-        #expect(GitRemote.defaultRepository(found) == nil)
-    }
-
-    /// The same repository by two URLs (fetch over https, a second remote over ssh) is one.
-    @Test func remotesOfTheSameRepositoryAgree() {
-        let found = Self.remotes("""
-            [remote "origin"]
-            \turl = https://github.com/O/R.git
-            [remote "ssh"]
-            \turl = git@github.com:o/r
-            """)
-        let picked = GitRemote.defaultRepository(found)
-        #expect(picked?.host == "github.com" && picked?.repository == "o/r")
-    }
-
-    @Test func noRemoteNoRepository() {
-        #expect(GitRemote.defaultRepository(Self.remotes("[core]\n\tbare = false\n")) == nil)
-        #expect(GitRemote.defaultRepository([]) == nil)
+    @Test(arguments: picks)
+    func defaultRepository(config: String, expected: String?) {
+        let picked = GitRemote.defaultRepository(Self.remotes(config)).map { "\($0.host) \($0.repository)" }
+        #expect(picked == expected, "\(config)")
     }
 }
