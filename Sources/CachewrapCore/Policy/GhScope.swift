@@ -10,8 +10,9 @@ enum GhScope {
         "repo view", "repo edit", "repo delete", "repo archive", "repo unarchive", "repo sync", "repo set-default",
         "repo clone", "repo deploy-key", "repo autolink",
     ]
-    /// Commands whose effect or answer is not one repository's, even when run inside one.
-    static let hostWide: Set<String> = ["repo create", "repo fork", "repo list", "api graphql"]
+    /// Commands whose effect or answer is not one repository's, even when run inside one or
+    /// given `-R`: `issue transfer` changes the destination's issues as well as its own.
+    static let hostWide: Set<String> = ["repo create", "repo fork", "repo list", "api graphql", "issue transfer"]
 
     static func of(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
         func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
@@ -21,15 +22,15 @@ enum GhScope {
             return Scope(area: "gh:" + (found.host ?? defaultHost), item: found.repository)
         }
         if shape.operation == "api" { return apiScope(shape, defaultHost: defaultHost, environment: env) }
-        if let value = shape.value(of: "-R") ?? shape.value(of: "--repo") { return scope(repository(named: value)) }
+        if hostWide.contains(shape.operation) { return scope(nil) }
+        if let value = repositoryFlag(shape) { return scope(repository(named: value)) }
         if let url = shape.arguments.lazy.compactMap(urlRepository).first { return scope(url) }
         if repositoryArgument.contains(shape.operation), let first = shape.arguments.first, !first.contains("://") {
             return scope(repository(named: first))
         }
         let group = shape.words.first ?? ""
         let orgLevel = ["secret", "variable"].contains(group) && shape.hasAny(["--org", "-o", "--user", "-u"])
-        if hostWide.contains(shape.operation) || GhPolicy.repositoryFree.contains(shape.operation)
-            || GhPolicy.repositoryFree.contains(group) || orgLevel {
+        if GhPolicy.repositoryFree.contains(shape.operation) || GhPolicy.repositoryFree.contains(group) || orgLevel {
             return scope(nil)
         }
         if let value = env("GH_REPO") { return scope(repository(named: value)) }
@@ -52,6 +53,14 @@ enum GhScope {
         return Scope(area: "gh:" + host, item: "\(parts[1])/\(parts[2])".lowercased())
     }
 
+    /// `-R V`, `-R=V`, `--repo V`, `--repo=V`, and `-RV`: gh's flag library takes a shorthand's
+    /// value glued to it, and missing that form would fall back to the checkout's repository,
+    /// which is another one.
+    private static func repositoryFlag(_ shape: ArgvShape) -> String? {
+        shape.value(of: "-R") ?? shape.value(of: "--repo")
+            ?? shape.options.last { $0.hasPrefix("-R") && $0.count > 2 }.map { String($0.dropFirst(2)) }
+    }
+
     /// `OWNER/REPO`, `HOST/OWNER/REPO` or a URL, as `-R` and `GH_REPO` take them.
     static func repository(named value: String) -> (host: String?, repository: String)? {
         if value.contains("://") || value.hasPrefix("git@") {
@@ -60,7 +69,8 @@ enum GhScope {
         let parts = value.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
         case 2 where !parts[0].isEmpty && !parts[1].isEmpty: return (nil, value.lowercased())
-        case 3 where !parts.contains(where: \.isEmpty): return (parts[0].lowercased(), "\(parts[1])/\(parts[2])".lowercased())
+        case 3 where !parts.contains(where: \.isEmpty):
+            return (GitRemote.normalizedHost(parts[0]), "\(parts[1])/\(parts[2])".lowercased())
         default: return nil
         }
     }

@@ -17,8 +17,11 @@ struct GitRemote: Equatable {
             guard let c = current, let url = c.url, let (host, repo) = hostAndRepository(url) else { return }
             remotes.append(GitRemote(name: c.name, host: host, repository: repo, resolved: c.resolved))
         }
-        for raw in String(decoding: config, as: UTF8.self).split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: " \t\r")
+        // Split on the byte, not on the Character "\n": Swift reads "\r\n" as one Character, so a
+        // config edited with CRLF endings would run every line into the next one (a remote's
+        // URL swallowing the sections after it, and naming a repository nobody mutates).
+        for raw in config.split(separator: UInt8(ascii: "\n")) {
+            let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: " \t\r")
             if line.hasPrefix("[") {
                 finish()
                 current = remoteName(line).map { ($0, nil, nil) }
@@ -61,7 +64,14 @@ struct GitRemote: Equatable {
         guard !host.isEmpty, path.count >= 2 else { return nil }
         var name = String(path[1])
         if name.hasSuffix(".git") { name.removeLast(4) }
-        return (host.lowercased(), "\(path[0])/\(name)".lowercased())
+        return (normalizedHost(host), "\(path[0])/\(name)".lowercased())
+    }
+
+    /// A repository's host as gh names it: lower-cased, without a leading `www.` (gh's
+    /// ghrepo does the same), so `www.github.com/o/r` is the `github.com` a mutation names.
+    static func normalizedHost(_ host: some StringProtocol) -> String {
+        let lower = host.lowercased()
+        return lower.hasPrefix("www.") ? String(lower.dropFirst(4)) : lower
     }
 
     /// The repository gh uses for a command run here: the remote marked by `gh repo

@@ -39,8 +39,17 @@ enum HubScope {
         func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
         let url = shape.value(of: "--url") ?? env("VAST_URL") ?? "https://console.vast.ai"
         let key = shape.value(of: "--api-key").map { Array($0.utf8) } ?? env("VAST_API_KEY").map { Array($0.utf8) }
-            ?? VastaiPolicy.keyFiles(environment).first.flatMap { FileIO.readFile($0, limit: 4096) } ?? []
+            ?? VastaiPolicy.keyFiles(environment).first.flatMap { FileIO.readFile($0, limit: 4096) }.map(savedKey) ?? []
         let account = Hex.encode(SHA256.hash(Array("cachewrap vastai account\u{0}".utf8) + key).prefix(8))
         return Scope(area: "vastai:\(url)#\(account)")
+    }
+
+    /// The key as vastai uses it: it reads the file with `.strip()`, so a saved key ending in a
+    /// newline is the account `--api-key KEY` names; digesting the raw bytes would split one
+    /// account into two areas, and a mutation given the key would not refuse answers read with
+    /// the saved one.
+    private static func savedKey(_ bytes: [UInt8]) -> [UInt8] {
+        let blank: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
+        return Array(bytes.drop(while: blank.contains).reversed().drop(while: blank.contains).reversed())
     }
 }
