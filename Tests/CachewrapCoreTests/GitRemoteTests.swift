@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CachewrapCore
@@ -91,5 +92,23 @@ import Testing
     func defaultRepository(config: String, expected: String?) {
         let picked = GitRemote.defaultRepository(Self.remotes(config)).map { "\($0.host) \($0.repository)" }
         #expect(picked == expected, "\(config)")
+    }
+
+    /// The key's copy of the remotes: a config written with CRLF line ends still yields its
+    /// remote lines, so two such checkouts of different repositories key apart.
+    @Test func keyedRemotesOfACRLFConfig() throws {
+        func remoteLines(_ url: String) throws -> String {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cw-git-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir + "/.git", withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try "ref: refs/heads/main\r\n".write(toFile: dir + "/.git/HEAD", atomically: true, encoding: .utf8)
+            try "[core]\r\n\tbare = false\r\n[remote \"origin\"]\r\n\turl = \(url)\r\n"
+                .write(toFile: dir + "/.git/config", atomically: true, encoding: .utf8)
+            let context = try #require(GitContext.find(from: dir))
+            return String(decoding: context.remoteLines, as: UTF8.self)
+        }
+        let a = try remoteLines("https://github.com/o/a.git"), b = try remoteLines("https://github.com/o/b.git")
+        #expect(a == "[remote \"origin\"]\nurl = https://github.com/o/a.git", "\(a)")
+        #expect(a != b)
     }
 }

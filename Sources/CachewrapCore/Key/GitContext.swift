@@ -21,8 +21,10 @@ struct GitContext {
                     return rel.hasPrefix("/") ? rel : gitDir + "/" + rel
                 } ?? gitDir
                 let config = FileIO.readFile(common + "/config") ?? []
-                let remotes = String(decoding: config, as: UTF8.self).split(separator: "\n")
-                    .map { $0.trimmingCharacters(in: " \t") }
+                // Split on the byte: in Swift "\r\n" is one Character, so a CRLF config split
+                // on "\n" would be one line, and every such repository would key alike.
+                let remotes = config.split(separator: UInt8(ascii: "\n"))
+                    .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: " \t\r") }
                     .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") || $0.hasPrefix("gh-resolved") }
                     .joined(separator: "\n")
                 let head = (headBytes ?? FileIO.readFile(gitDir + "/HEAD")).map { String(decoding: $0, as: UTF8.self) } ?? ""
