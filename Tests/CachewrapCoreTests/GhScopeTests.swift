@@ -63,6 +63,10 @@ import Testing
         item(["api", "/repos/o/r/pulls?state=all"], "o/r"),
         item(["api", "-X", "POST", "repos/O/R/pulls", "-f", "title=x"], "o/r"),
         item(["api", "--hostname", "ghe.corp", "repos/o/r"], "o/r", host: "ghe.corp"),
+        // A full URL names its host: api.github.com is github.com, GHE's /api/v3 prefix goes.
+        item(["api", "https://api.github.com/repos/O/R/pulls"], "o/r", host: "github.com"),
+        item(["api", "-X", "POST", "https://ghe.corp/api/v3/repos/o/r/pulls"], "o/r", host: "ghe.corp"),
+        host(["api", "https://ghe.corp:8443/api/v3/user"], "ghe.corp"),
         host(["api", "--hostname", "GHE.corp", "user"], "ghe.corp"),
         // GH_HOST is the default host; GH_REPO the default repository.
         item(["pr", "list", "-R", "o/r"], "o/r", host: "ghe.corp", env: ["GH_HOST": "ghe.corp"]),

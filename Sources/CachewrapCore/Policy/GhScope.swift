@@ -41,9 +41,17 @@ enum GhScope {
     /// filled from the git context, as gh fills them); any other endpoint is host-wide.
     private static func apiScope(_ shape: ArgvShape, defaultHost: String, environment env: (String) -> String?) -> Scope {
         let flags = GhAPIRule.flags(shape.args)
-        let host = (flags.last { $0.name == "--hostname" }?.value?.lowercased()) ?? defaultHost
+        var host = (flags.last { $0.name == "--hostname" }?.value?.lowercased()) ?? defaultHost
         let endpoint = flags.first { $0.name == "" }?.value ?? ""
-        let parts = endpoint.split(separator: "?").first.map { $0.split(separator: "/", omittingEmptySubsequences: true) } ?? []
+        var parts = endpoint.split(separator: "?").first.map { $0.split(separator: "/", omittingEmptySubsequences: true) } ?? []
+        // A full URL (`https://api.github.com/repos/o/r`, `https://ghe.corp/api/v3/repos/o/r`)
+        // names its own host, whatever --hostname or GH_HOST say.
+        if parts.count >= 2, parts[0].hasSuffix(":") {
+            let named = GitRemote.normalizedHost(parts[1].split(separator: ":").first ?? parts[1])
+            host = named.hasPrefix("api.") ? String(named.dropFirst(4)) : named
+            parts.removeFirst(2)
+            if parts.starts(with: ["api", "v3"]) { parts.removeFirst(2) }
+        }
         guard parts.count >= 3, parts[0] == "repos" else { return Scope(area: "gh:" + host) }
         if parts[1] == "{owner}" || parts[2] == "{repo}" {
             let base = env("GH_REPO").flatMap(repository(named:)) ?? gitRepository()

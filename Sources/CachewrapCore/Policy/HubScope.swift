@@ -1,7 +1,7 @@
 /// Scopes of hf and huggingface-cli (see `Scope`): the area is the Hub endpoint, shared by both
 /// CLIs (same Hub, same library), the item a repository id; the local download cache is an area
 /// of its own (`download` and `cache rm` change what `cache list` shows, not the Hub). vastai's
-/// area is its endpoint and account.
+/// area is its endpoint, its item the account.
 enum HubScope {
     /// Operations whose first argument is a repository id (`models info org/name`, `upload ID`).
     static let repositoryFirst: Set<String> = [
@@ -33,15 +33,20 @@ enum HubScope {
         return id.hasPrefix("-") || id.isEmpty ? nil : id
     }
 
-    /// vastai: the endpoint (`--url`, `VAST_URL`) and the account, named by a short digest of
-    /// its API key (`--api-key`, `VAST_API_KEY`, the key file): never the key itself.
+    /// vastai: the area is the endpoint (`--url`, `VAST_URL`), the item the account, named by a
+    /// short digest of its API key (`--api-key`, `VAST_API_KEY`, the key file): never the key
+    /// itself. A global option given abbreviated (`--api=K`, argparse-style) names an account
+    /// cachewrap cannot read, so such a call takes the whole endpoint: its mutation drops every
+    /// account's answers there rather than another account's.
     static func vastai(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
         func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
         let url = shape.value(of: "--url") ?? env("VAST_URL") ?? "https://console.vast.ai"
+        let area = "vastai:" + url
+        if VastaiPolicy.abbreviates(shape, VastaiPolicy.globalValueFlags, strictly: true) { return Scope(area: area) }
         let key = shape.value(of: "--api-key").map { Array($0.utf8) } ?? env("VAST_API_KEY").map { Array($0.utf8) }
             ?? VastaiPolicy.keyFiles(environment).first.flatMap { FileIO.readFile($0, limit: 4096) }.map(savedKey) ?? []
         let account = Hex.encode(SHA256.hash(Array("cachewrap vastai account\u{0}".utf8) + key).prefix(8))
-        return Scope(area: "vastai:\(url)#\(account)")
+        return Scope(area: area, item: "account:" + account)
     }
 
     /// The key as vastai uses it: it reads the file with `.strip()`, so a saved key ending in a

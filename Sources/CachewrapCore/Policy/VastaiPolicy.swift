@@ -38,8 +38,10 @@ public enum VastaiPolicy {
         Rule(.any([.option(["--help", "-h"]), .operation(["help"])]), .cache(.static),
              "help text is static", operation: "help"),
         Rule(.custom { abbreviates($0, revealingFlags) }, .passthrough, "--explain and --curl print the API key"),
+        // It may be a mutation (`destroy instance 5 -y --api=K`): the whole endpoint is dropped.
         Rule(.custom { abbreviates($0, globalValueFlags, strictly: true) }, .passthrough,
-             "an abbreviated --url/--api-key/--retry: its value cannot be told apart or kept secret"),
+             "an abbreviated --url/--api-key/--retry: its value cannot be told apart or kept secret",
+             invalidates: true),
         Rule(.operation(["show api-key", "show api-keys"]), .passthrough, "prints API keys: never stored"),
         Rule(.all([.operation(["show env-vars"]), .custom { $0.has("-s") || abbreviates($0, ["--show-values"]) }]),
              .passthrough, "-s prints the variables' secret values: never stored"),
