@@ -122,7 +122,7 @@ import Testing
         let results = Self.together(200) { i in try cachewrap(["--", "echo", "key-\(i % 20)"], env: env, timeout: 120) }
         let failures = results.enumerated().filter { i, r in r?.status != 0 || r?.stdoutText != "key-\(i % 20)\n" }
         #expect(failures.isEmpty, "\(failures.prefix(3).map { $0.element?.stderrText ?? "none" })")
-        #expect(!results.contains { $0?.stderrText.contains("locked") ?? true }, "no database is locked")
+        #expect(!results.contains { $0?.stderrText.contains("locked") ?? true }, "no database is locked: \(results.compactMap { $0?.stderrText }.filter { !$0.isEmpty }.prefix(3))")
         let stats = try cachewrap(["stats", "--json"], env: env)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout)) as? [String: Any])
         let hits = doc["hits"] as? Int ?? -1, misses = doc["misses"] as? Int ?? -1
