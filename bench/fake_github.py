@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A fake GitHub for bench/run.sh, spoken to as an HTTP proxy (DESIGN.md section 13).
+"""A fake GitHub for bench/run.sh, spoken to as an HTTP proxy (docs/architecture.md, Real clients in tests).
 
 gh with GH_HOST=github.localhost and HTTP_PROXY=http://127.0.0.1:PORT sends plain HTTP
 `GET http://api.github.localhost/<path>` here. Every GET answers 200 with the same ~1 KiB JSON

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cachewrap benchmark (issue 6; targets in DESIGN.md section 11).
+# cachewrap benchmark (issue 6; targets in docs/architecture.md, Performance targets).
 #
 #   bash bench/run.sh            # ~5-10 minutes; prints a markdown report, writes bench/RESULTS.md
 #
@@ -467,7 +467,7 @@ for i, rid in enumerate(order, 1):
     out.append(f"| {i} | {r['label']} | {ms(r['med'])} | {ms(r['min'])} | {ms(r['max'])} | {r['n']} | {ratio} | {r['note']} |")
 out.append("")
 
-# Derived figures and the DESIGN.md section 11 targets.
+# Derived figures and the docs/architecture.md, Performance targets targets.
 targets = []
 def target(name, measured, goal, ok):
     targets.append((name, measured, goal, "yes" if ok is True else ("no" if ok is False else "n/a")))
@@ -515,7 +515,7 @@ target("1,000 hits from 8 parallel workers: errors",
        f"hits counted {facts['par_hits_counted']}/1000; {facts['par_wall_s']} s wall)",
        "0", perr == 0 and int(facts["par_stderr_lines"]) == 0)
 
-out.append("### Targets (DESIGN.md section 11)")
+out.append("### Targets (docs/architecture.md, Performance targets)")
 out.append("")
 out.append("| target | measured | goal | met |")
 out.append("|---|---|---|---|")

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the code and groq policies (DESIGN.md section 6): only their read-only answers are
+/// Guards the code and groq policies (docs/architecture.md, Policies): only their read-only answers are
 /// cached (version, help, installed extensions, tunnel status); installs are mutating; groq's
 /// `-p` is a proxy, never a prompt; everything else runs as it is. Uses the shared `PolicyCase`.
 @Suite struct CodeGroqPolicyTests {

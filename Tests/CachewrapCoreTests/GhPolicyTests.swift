@@ -2,14 +2,14 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards gh's policy (DESIGN.md section 6): which argv shapes are cached (and for how long),
+/// Guards gh's policy (docs/architecture.md, Policies): which argv shapes are cached (and for how long),
 /// which are interactive, which mutate, which pass through; `gh api`'s effective-method rule;
 /// the repository context of a key; and credential headers marked secret.
 @Suite struct GhPolicyTests {
-    /// One argv and the verdict DESIGN.md expects for it. `ttl` is checked for cacheable cases only.
+    /// One argv and the verdict the policy must give it (docs/architecture.md, Policies). `ttl` is checked for cacheable cases only.
     struct Case: Sendable, CustomTestStringConvertible {
         let argv: [String]
-        /// nil: anything but cacheable (DESIGN.md only says "never cached").
+        /// nil: anything but cacheable (the policy table only says "never cached").
         let expected: CommandClass?
         let operation: String?
         let ttl: TTLClass?
@@ -36,7 +36,7 @@ import Testing
     }
 
     static let cases: [Case] = [
-        // Cacheable read commands named in DESIGN.md section 6.
+        // Cacheable read commands named in docs/architecture.md, Policies.
         .cache(["repo", "view"], "repo view", .metadata),
         .cache(["repo", "view", "cli/cli"], "repo view", .metadata),
         .cache(["repo", "list", "octocat"], "repo list", .metadata),

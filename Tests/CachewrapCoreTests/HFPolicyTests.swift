@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the hf and legacy huggingface-cli policies (DESIGN.md section 6): every command the
+/// Guards the hf and legacy huggingface-cli policies (docs/architecture.md, Policies): every command the
 /// design names, what never caches, the shared key inputs, and the output checks observed from
 /// huggingface_hub 2.4 and 0.36 against a fake Hub.
 @Suite struct HFPolicyTests {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the key document (DESIGN.md section 5): secrets enter it only as `sha256:` digests but
+/// Guards the key document (docs/architecture.md, The key): secrets enter it only as `sha256:` digests but
 /// still separate identities, non-UTF-8 argv keys distinctly, stdin and terminal shape join the
 /// key, and the CID is the `bafkrei…` CIDv1 of exactly the canonical document bytes.
 ///

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the claude, gemini and copilot policies (DESIGN.md section 6): a one-shot prompt is
+/// Guards the claude, gemini and copilot policies (docs/architecture.md, Policies): a one-shot prompt is
 /// cached for an hour keyed on workspace and stdin; any write grant (flag, mode, tool list,
 /// variable, settings file) makes the call mutating; resumed sessions pass through; the rest is
 /// interactive. Uses the shared `PolicyCase`.

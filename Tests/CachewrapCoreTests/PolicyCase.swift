@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// One argv and the verdict DESIGN.md section 6 expects for it; shared by every tool's table. `ttl` and `operation` are checked when given.
+/// One argv and the verdict docs/architecture.md, Policies expects for it; shared by every tool's table. `ttl` and `operation` are checked when given.
 struct PolicyCase: Sendable, CustomTestStringConvertible {
     let argv: [String]
     let expected: CommandClass
@@ -16,7 +16,7 @@ struct PolicyCase: Sendable, CustomTestStringConvertible {
     static func cache(_ argv: [String], _ operation: String, _ ttl: TTLClass) -> PolicyCase {
         PolicyCase(argv: argv, expected: .cacheable, operation: operation, ttl: ttl)
     }
-    /// Anything but cacheable: DESIGN.md's "never" is interactive, mutating, retry-only or passthrough.
+    /// Anything but cacheable: the policy table's "never" is interactive, mutating, retry-only or passthrough.
     static func never(_ expected: CommandClass, _ argv: [String], _ operation: String? = nil) -> PolicyCase {
         PolicyCase(argv: argv, expected: expected, operation: operation, ttl: nil)
     }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the pure parts of the team cache (DESIGN.md section 10), no server needed: the
+/// Guards the pure parts of the team cache (docs/architecture.md, Team cache), no server needed: the
 /// `CACHEWRAP_REMOTE*` settings and their refusals, the envelope and every way it can be damaged,
 /// the RESP2 codec on split and binary input, the breaker's file-shared state machine, and the outbox.
 @Suite struct RemoteTests {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the retry decisions (DESIGN.md section 7): how an attempt is classified from exit code
+/// Guards the retry decisions (docs/architecture.md, Retries): how an attempt is classified from exit code
 /// and patterns on both streams, the server's retry hint, and full-jitter backoff inside a budget.
 @Suite struct RetryTests {
     static var spec: PolicySpec {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the SQLite CID store (DESIGN.md section 8): exact round trips of frames and exit codes,
+/// Guards the SQLite CID store (docs/architecture.md, Store): exact round trips of frames and exit codes,
 /// private file modes, content-addressed outputs stored once, hit/counter bookkeeping, removal,
 /// LRU eviction, prefix lookup, persistence across reopen, and recovery from a corrupt database.
 @Suite struct StoreTests {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards exact replay (DESIGN.md section 2.4): a transcript keeps stdout/stderr interleaving,
+/// Guards exact replay (docs/architecture.md, Invariants): a transcript keeps stdout/stderr interleaving,
 /// merges adjacent chunks of one stream, carries any bytes (NULs, invalid UTF-8) unchanged through
 /// its stored frame form, and rejects malformed frames instead of replaying garbage.
 @Suite struct TranscriptTests {

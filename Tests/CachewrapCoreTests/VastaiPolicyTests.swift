@@ -3,7 +3,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the vastai policy (DESIGN.md section 6): every command the design names, the options
+/// Guards the vastai policy (docs/architecture.md, Policies): every command the design names, the options
 /// that would leak the API key into the cache, and the stderr texts vastai 1.9 prints with exit 0
 /// (observed against a fake server: `Failed with error 503: ...`, `{"error": true, ...}` with
 /// --raw, `... Resets at 2030-03-17 17:46 UTC.` for the daily search quota).

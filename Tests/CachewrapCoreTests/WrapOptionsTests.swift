@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Guards the wrapper's own command line (DESIGN.md section 3): option parsing before TOOL, the
+/// Guards the wrapper's own command line (docs/architecture.md, Command line): option parsing before TOOL, the
 /// usage errors and their exit code 64, `TOOL ARGS` vs `-- CMD ARGS`, and the duration and size
 /// syntaxes (`30s`/`10m`/`2h`/`7d`, `500M`).
 @Suite struct WrapOptionsTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Many callers, killed processes and background refreshes (DESIGN §4, §7, §8): identical misses
+/// Many callers, killed processes and background refreshes (docs/architecture.md: The path of one call, Retries, Store): identical misses
 /// run the tool once, a signal reaches the tool and stores nothing, a killed cachewrap leaves
 /// nothing behind, and a storm of processes never meets "database is locked".
 @Suite struct ConcurrencyTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 // End-to-end tests of `cachewrap gh api …` with the *real* gh (Debian's 2.23) talking to a
-// FakeHTTPServer that acts as its HTTP proxy (DESIGN §13): with `GH_HOST=github.localhost` gh sends
+// FakeHTTPServer that acts as its HTTP proxy (docs/architecture.md, Real clients in tests): with `GH_HOST=github.localhost` gh sends
 // plain HTTP to the proxy as `GET http://api.github.localhost/<path>`, so the server's `path` is the
 // API path and counting requests tells how often gh really ran.
 //
@@ -181,7 +181,7 @@ struct GhClientTests {
         let second = try cachewrap(["gh", "api", "repos/o/missing"], env: env, cwd: cwd)
         #expect(second.status == 1, "exit \(second.status), stderr: \(second.stderrText)")
         #expect(second.stderrText.contains("(HTTP 404)"), "stderr: \(second.stderrText)")
-        // 404 is permanent (DESIGN §6): no retry, so exactly one request per call.
+        // 404 is permanent (docs/architecture.md, Policies): no retry, so exactly one request per call.
         #expect(server.requestCount(pathPrefix: "/repos/o/missing") == 2, "requests: \(describe(server.requests))")
 
         let ls = try cachewrap(["ls", "--json"], env: env, cwd: cwd)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 // `cachewrap hf …` and `cachewrap huggingface-cli …` with the real clients against a fake Hub
-// (DESIGN.md section 13): `HF_ENDPOINT=http://127.0.0.1:PORT`, `HF_HUB_DISABLE_UPDATE_CHECK=1`.
+// (docs/architecture.md, Real clients in tests): `HF_ENDPOINT=http://127.0.0.1:PORT`, `HF_HUB_DISABLE_UPDATE_CHECK=1`.
 //
 // Observed from huggingface_hub 2.4 (`hf`) on this machine:
 // - every run first asks `GET /api/agent-harnesses` (no token; a 404 is fine), then

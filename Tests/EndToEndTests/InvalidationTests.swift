@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// After a mutation, reads it may have changed are not served from the cache: an agent that
-/// creates a PR and then lists PRs sees its PR (DESIGN §8).
+/// creates a PR and then lists PRs sees its PR (docs/architecture.md, Store).
 @Suite struct InvalidationTests {
     @Test func prCreateMakesTheNextPrListAFreshRequest() throws {
         try TestSandbox.requireTool("gh")

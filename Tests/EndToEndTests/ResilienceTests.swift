@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Rate limits and flaky servers (DESIGN §7): transient failures are retried with backoff, the
+/// Rate limits and flaky servers (docs/architecture.md, Retries): transient failures are retried with backoff, the
 /// user sees one clean answer, mutations are never retried, and a failure after the last retry
 /// either passes through unchanged or, within the window, is answered by the expired entry.
 @Suite struct ResilienceTests {

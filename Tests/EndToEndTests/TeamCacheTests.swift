@@ -4,7 +4,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// The team cache wired into the run path (issue 7, DESIGN.md section 10), with the real binary
+/// The team cache wired into the run path (issue 7, docs/architecture.md, Team cache), with the real binary
 /// and a real `redis-server`: two cache dirs ("machines") sharing one Redis, a dead remote, a
 /// corrupted value, and `off` mode.
 @Suite struct TeamCacheTests {

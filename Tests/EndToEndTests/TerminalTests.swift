@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-// Terminal fidelity (DESIGN §9): when cachewrap's stdout is a terminal, the user sees, on a miss
+// Terminal fidelity (docs/architecture.md, Terminal shape): when cachewrap's stdout is a terminal, the user sees, on a miss
 // and on a hit, exactly the bytes the tool alone would have put on that terminal. The terminal is
 // util-linux `script -qec CMD /dev/null`: CMD runs on a fresh pty whose output is script's stdout,
 // with no header or footer (-q), so `RunResult.stdout` is what the terminal got, after its ONLCR
@@ -209,7 +209,7 @@ struct TerminalTests {
         expectSameBytes(wrapped.stdout, reference.stdout, "through cachewrap vs gh with GH_PAGER=cat")
     }
 
-    /// Ctrl-C typed on the terminal reaches the tool (DESIGN §7), which shares cachewrap's process
+    /// Ctrl-C typed on the terminal reaches the tool (docs/architecture.md, Retries), which shares cachewrap's process
     /// group. `set -m`: the shell runs the command as a foreground job, as an interactive one does;
     /// the tool ignores SIGHUP so the hangup at the session's end cannot pre-empt its SIGINT trap.
     @Test("Ctrl-C on the terminal reaches the tool; nothing is stored")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 // `cachewrap vastai --url http://127.0.0.1:PORT …` with the real vastai 1.9 against a fake
-// Vast.ai (DESIGN.md section 13), `VAST_API_KEY=…`, `VASTAI_NO_UPDATE_CHECK=1`.
+// Vast.ai (docs/architecture.md, Real clients in tests), `VAST_API_KEY=…`, `VASTAI_NO_UPDATE_CHECK=1`.
 //
 // Observed from vastai 1.9.1 on this machine (every request carries `Authorization: Bearer <key>`):
 // - `show instances` → `GET /api/v0/instances/filters/` (errors ignored), then

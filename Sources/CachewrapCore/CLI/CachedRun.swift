@@ -9,7 +9,7 @@ struct CachedRun {
 
     /// How long identical calls wait for the one running the tool before running it themselves.
     static let flightWaitMs: Int64 = 300_000
-    /// How long after expiry an entry may still answer when the tool fails (DESIGN.md section 7).
+    /// How long after expiry an entry may still answer when the tool fails (docs/architecture.md, Retries).
     static let defaultStaleIfErrorSeconds: Int64 = 86_400
 
     func run() -> Int32 {

@@ -1,5 +1,5 @@
 /// Every way cachewrap itself can fail, each with the message the user reads and the exit code
-/// scripts rely on (DESIGN.md section 3).
+/// scripts rely on (docs/architecture.md, Command line).
 public enum CachewrapError: Error, Equatable {
     case unknownOption(String)
     case missingValue(String)

@@ -1,6 +1,6 @@
 import Glibc
 
-/// The team cache (L2, DESIGN.md section 10) on the run path. `CachedRun` calls in two places:
+/// The team cache (L2, docs/architecture.md, Team cache) on the run path. `CachedRun` calls in two places:
 /// `remoteLookup` after a local miss (under the flight lock, after the re-check), and
 /// `remoteWriteBehind` after a successful save. A local hit never gets here, so it never touches
 /// the network; every remote problem degrades to running without the remote (fail open).

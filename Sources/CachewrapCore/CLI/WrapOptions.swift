@@ -1,4 +1,4 @@
-/// cachewrap's own options, given before the tool name (DESIGN.md section 3).
+/// cachewrap's own options, given before the tool name (docs/architecture.md, Command line).
 public struct WrapOptions: Equatable, Sendable {
     /// How long a stored result stays fresh, overriding the policy's TTL class.
     public var ttlSeconds: Int64?

@@ -1,4 +1,4 @@
-/// The user's overrides from config.toml (DESIGN.md section 6, last paragraph): per-tool TTLs,
+/// The user's overrides from config.toml (docs/architecture.md, Policies): per-tool TTLs,
 /// extra cacheable operations, extra key variables and retries, so a new subcommand needs no
 /// release. The user can only add to a built-in policy, never loosen its safety rules: extra
 /// operations are appended after the built-in rules, and the first matching rule wins; in the

@@ -1,4 +1,4 @@
-/// claude (Claude Code) rules (DESIGN.md section 6): `claude -p PROMPT` is cached for an hour,
+/// claude (Claude Code) rules (docs/architecture.md, Policies): `claude -p PROMPT` is cached for an hour,
 /// keyed on the workspace, stdin and project instructions, unless the call may edit files or
 /// continues a conversation; `--version`/`--help` are static; everything else is interactive.
 public enum ClaudePolicy {

@@ -1,4 +1,4 @@
-/// code (VS Code's CLI) rules (DESIGN.md section 6): only its read-only answers are cached —
+/// code (VS Code's CLI) rules (docs/architecture.md, Policies): only its read-only answers are cached —
 /// `--version` and `--help` (static), the installed extensions (`--list-extensions`,
 /// `--locate-extension`: until the next install) and `tunnel status` (live). Installs are
 /// mutating; opening files, `-`, `--wait`, tunnels and serve-web run as they are.

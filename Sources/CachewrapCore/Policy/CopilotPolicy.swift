@@ -1,4 +1,4 @@
-/// copilot (GitHub Copilot CLI) rules (DESIGN.md section 6): `copilot -p PROMPT` is cached for
+/// copilot (GitHub Copilot CLI) rules (docs/architecture.md, Policies): `copilot -p PROMPT` is cached for
 /// an hour keyed on the workspace unless any permission is granted (flags or COPILOT_ALLOW_ALL)
 /// or a session is resumed; `--version`/`--help` are static; `login`, `-i` and bare runs are
 /// interactive.

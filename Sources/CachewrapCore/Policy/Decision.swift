@@ -1,4 +1,4 @@
-/// How cachewrap treats one invocation (DESIGN.md section 4, step 2).
+/// How cachewrap treats one invocation (docs/architecture.md, The path of one call).
 public enum CommandClass: String, Sendable {
     /// Keyed, looked up, replayed or run and stored.
     case cacheable
@@ -12,7 +12,7 @@ public enum CommandClass: String, Sendable {
     case passthrough
 }
 
-/// How long a class of result stays fresh (DESIGN.md section 6).
+/// How long a class of result stays fresh (docs/architecture.md, Policies).
 public enum TTLClass: String, Sendable {
     case `static`, identity, metadata, live, market, prompt, command
 

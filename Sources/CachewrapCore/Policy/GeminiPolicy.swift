@@ -1,4 +1,4 @@
-/// gemini (Gemini CLI) rules (DESIGN.md section 6): `gemini -p PROMPT` (stdin joins the prompt)
+/// gemini (Gemini CLI) rules (docs/architecture.md, Policies): `gemini -p PROMPT` (stdin joins the prompt)
 /// is cached for an hour keyed on the workspace, unless an approval mode or tool grant lets it
 /// edit; `--version`, `--help` and `-l` are cached; `-i`, a bare query and no arguments are
 /// interactive.

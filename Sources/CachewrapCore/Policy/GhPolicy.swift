@@ -1,4 +1,4 @@
-/// GitHub CLI rules (DESIGN.md section 6): read commands are cached by TTL class; anything that
+/// GitHub CLI rules (docs/architecture.md, Policies): read commands are cached by TTL class; anything that
 /// writes, prompts, opens a browser or prints a token runs untouched.
 public enum GhPolicy {
     static let metadata: Set<String> = [

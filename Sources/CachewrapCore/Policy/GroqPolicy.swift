@@ -1,4 +1,4 @@
-/// groq (Groq Code CLI) rules (DESIGN.md section 6): it is a TUI, and its `-p` is `--proxy`,
+/// groq (Groq Code CLI) rules (docs/architecture.md, Policies): it is a TUI, and its `-p` is `--proxy`,
 /// not a prompt, so only `--version` (commander's `-V`) and `--help` are cached; every other
 /// call runs as it is.
 public enum GroqPolicy {

@@ -1,4 +1,4 @@
-/// hf rules (huggingface_hub 2.x, DESIGN.md section 6): Hub reads are cached by TTL class,
+/// hf rules (huggingface_hub 2.x, docs/architecture.md, Policies): Hub reads are cached by TTL class,
 /// `download` is retried but never stored, and anything that writes, prompts or prints a token
 /// runs untouched. Commands are `group verb` (`models info`), a few are nested one level deeper
 /// (`repos tag list`), and a few are single words (`download`, `env`).
@@ -12,7 +12,7 @@ public enum HFPolicy {
         "collections list", "collections ls", "repos list",
     ]
     /// State that moves within minutes: jobs, endpoints (scale, pause), discussions (hf's PRs and
-    /// issues, which DESIGN.md counts as live for gh), and the local download cache.
+    /// issues, which count as live state for gh too), and the local download cache.
     static let live: Set<String> = [
         "discussions info", "discussions list", "discussions ls", "discussions diff", "jobs list", "jobs ls",
         "jobs ps", "jobs inspect", "endpoints list", "endpoints describe", "cache list", "cache ls", "cache verify",
@@ -79,7 +79,7 @@ public enum HFPolicy {
 /// environment, token files, error texts and retry budget. Kept in one place so the two
 /// policies cannot drift apart.
 enum HuggingFaceHub {
-    /// Variables the output depends on (DESIGN.md section 6), plus the legacy spellings the
+    /// Variables the output depends on (docs/architecture.md, Policies), plus the legacy spellings the
     /// library still reads (`HUGGINGFACE_HUB_CACHE`, `TRANSFORMERS_OFFLINE`) and the staging
     /// switch, which changes both the endpoint and the token path.
     static let keyEnv = [

@@ -1,4 +1,4 @@
-/// Legacy huggingface-cli rules (huggingface_hub < 1.0, DESIGN.md section 6). Same library as
+/// Legacy huggingface-cli rules (huggingface_hub < 1.0, docs/architecture.md, Policies). Same library as
 /// hf (see `HuggingFaceHub`), older syntax: mostly single-word commands (`whoami`, `scan-cache`,
 /// `tag REPO -l`), HTTP errors printed on stdout, and `whoami` that answers `Not logged in` with
 /// exit 0, which must never be stored.

@@ -1,4 +1,4 @@
-/// vastai rules (vastai 1.9, DESIGN.md section 6): every `show` (but the ones that print keys)
+/// vastai rules (vastai 1.9, docs/architecture.md, Policies): every `show` (but the ones that print keys)
 /// and the market searches are cached; everything else runs untouched. vastai exits 0 after an
 /// HTTP error, so what it prints on stderr decides whether a run is stored, and it already
 /// retries 429/502/503/504 three times itself, so one retry on top is enough.

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Runs a tool until an attempt succeeds or retrying stops making sense (DESIGN.md section 7):
+/// Runs a tool until an attempt succeeds or retrying stops making sense (docs/architecture.md, Retries):
 /// only transient failures are retried, with full-jitter backoff inside the budget, each retry
 /// announced on stderr. An attempt the user has already seen, or one cut short by a signal, is
 /// final.

@@ -1,4 +1,4 @@
-/// Full-jitter exponential backoff (DESIGN.md section 7): the wait before retry n (0-based) is
+/// Full-jitter exponential backoff (docs/architecture.md, Retries): the wait before retry n (0-based) is
 /// random in [0, min(cap, base·2^n)], all retries together stay inside `budget`, and a server's
 /// own hint wins when it fits the budget. Jitter keeps a fleet of agents from retrying in step.
 public struct Backoff: Sendable, Equatable {

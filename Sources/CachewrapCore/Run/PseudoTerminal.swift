@@ -3,7 +3,7 @@ import Glibc
 
 /// A pseudo-terminal for a tool's stdout when cachewrap's own stdout is a terminal, and for its
 /// stderr too when ours is that same terminal, so the tool prints its terminal format (tables,
-/// colour, width) while cachewrap still records every byte (DESIGN.md section 9).
+/// colour, width) while cachewrap still records every byte (docs/architecture.md, Terminal shape).
 ///
 /// Why it looks the way it does:
 /// - Output processing is off on the inner terminal (no OPOST, so no ONLCR): the master reads

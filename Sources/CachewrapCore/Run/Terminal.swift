@@ -1,7 +1,7 @@
 import Glibc
 
 /// Whether stdout is a terminal and how big, and whether stderr is the same output: tools format
-/// differently for a terminal, so the shape is part of the key (DESIGN.md section 9), and a
+/// differently for a terminal, so the shape is part of the key (docs/architecture.md, Terminal shape), and a
 /// terminal run gives the tool a pseudo-terminal of exactly this shape (`ChildProcess`), so what
 /// is stored matches the key.
 public struct TerminalShape: Equatable, Sendable {

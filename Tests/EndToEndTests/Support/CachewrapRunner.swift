@@ -8,7 +8,7 @@ struct RunResult: Sendable {
     var stdout: [UInt8]
     var stderr: [UInt8]
     /// The exit code, or 128+N when the process died of signal N (the shell's convention, which
-    /// is also cachewrap's own exit-code contract, DESIGN §3).
+    /// is also cachewrap's own exit-code contract, docs/architecture.md, Command line).
     var status: Int32
     /// True when `run` killed the process group because the timeout passed.
     var timedOut: Bool = false

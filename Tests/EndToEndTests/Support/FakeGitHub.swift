@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The environment for one `cachewrap gh …` run against `server`, the fake GitHub (DESIGN §13):
+/// The environment for one `cachewrap gh …` run against `server`, the fake GitHub (docs/architecture.md, Real clients in tests):
 /// the sandbox's base env (with /usr/bin on PATH, where gh lives) plus gh's proxy, host, token and
 /// config settings. `NO_PROXY` is set empty on purpose, so gh never bypasses the proxy.
 func ghEnvironment(_ sb: TestSandbox, _ server: FakeHTTPServer, token: String = "test-token-1") -> [String: String] {

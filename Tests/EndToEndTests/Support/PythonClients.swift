@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The Python clients the real-client tests drive (DESIGN.md section 13): `hf` (huggingface_hub
+/// The Python clients the real-client tests drive (docs/architecture.md, Real clients in tests): `hf` (huggingface_hub
 /// 2.x), the legacy `huggingface-cli` (huggingface_hub < 1.0, a separate venv because 1.0 removed
 /// it) and `vastai` (1.9). They are found on the test process's PATH; `.ci/run` appends its venvs'
 /// `bin` directories, main venv first, so `hf` is the 2.x one even though the legacy venv has an

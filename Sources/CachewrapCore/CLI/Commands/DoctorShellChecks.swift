@@ -83,7 +83,7 @@ struct DoctorShellChecks {
     /// default), because here the question is "does it answer at all", not "is it fast enough".
     static let remoteTimeoutMs: Int64 = 2000
 
-    /// The team cache (DESIGN.md section 10), when `CACHEWRAP_REMOTE` is set: the settings parse,
+    /// The team cache (docs/architecture.md, Team cache), when `CACHEWRAP_REMOTE` is set: the settings parse,
     /// and the server answers PING and a GET within the deadline (`RemoteCache.check`, which
     /// ignores the circuit breaker). A problem is a FAIL: the wrap path runs on without the team
     /// cache, but what the user configured does not work.

@@ -1,5 +1,5 @@
 /// `cachewrap stats [--json] [--tool T]`: what the cache saved, in total and per tool. `--json`
-/// is a contract (DESIGN.md section 3; scripts and tests parse it) and never changes shape; the
+/// is a contract (docs/architecture.md, Command line; scripts and tests parse it) and never changes shape; the
 /// default is `StatsReport`, a report for people.
 enum StatsCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
