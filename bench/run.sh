@@ -467,7 +467,7 @@ for i, rid in enumerate(order, 1):
     out.append(f"| {i} | {r['label']} | {ms(r['med'])} | {ms(r['min'])} | {ms(r['max'])} | {r['n']} | {ratio} | {r['note']} |")
 out.append("")
 
-# Derived figures and the docs/architecture.md, Performance targets targets.
+# Derived figures and the targets (docs/architecture.md, Performance targets).
 targets = []
 def target(name, measured, goal, ok):
     targets.append((name, measured, goal, "yes" if ok is True else ("no" if ok is False else "n/a")))

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// Outputs too large for memory (docs/architecture.md, Performance targets: 100 MiB with a bounded resident size): they are
+/// Outputs too large for memory (100 MiB with a bounded resident size; docs/architecture.md, Performance targets): they are
 /// recorded into a spill file, stored as a content-addressed blob file, replayed in pieces, and
 /// removed with their entry; `gc` sweeps what a crash left.
 @Suite struct LargeOutputTests {

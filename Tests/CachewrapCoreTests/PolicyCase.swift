@@ -2,7 +2,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// One argv and the verdict docs/architecture.md, Policies expects for it; shared by every tool's table. `ttl` and `operation` are checked when given.
+/// One argv and the verdict its policy must give (docs/architecture.md, Policies); shared by every tool's table. `ttl` and `operation` are checked when given.
 struct PolicyCase: Sendable, CustomTestStringConvertible {
     let argv: [String]
     let expected: CommandClass

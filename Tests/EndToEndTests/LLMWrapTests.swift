@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The LLM agents through the built binary, with fake `claude`, `gemini` and `copilot` scripts
-/// (the real ones cannot be installed here). Guards docs/architecture.md, Policies: a repeated read-only
+/// (the real ones cannot be installed here). Guards the LLM policies (docs/architecture.md, Policies): a repeated read-only
 /// prompt is answered once; a call that may edit files or resumes a session always runs; the
 /// answer is keyed on the work tree, on stdin and on project instructions; and claude's
 /// "exit 0, nothing printed" is never stored.

@@ -4,7 +4,7 @@ import Testing
 
 @testable import CachewrapCore
 
-/// The team cache's building blocks against a real `redis-server` (docs/architecture.md, Team cache, issue 7):
+/// The team cache's building blocks against a real `redis-server` (issue 7; docs/architecture.md, Team cache):
 /// RESP2 over TCP and Unix sockets with binary values, SET NX PX and GET+PTTL semantics, ACL users
 /// (read-write, read-only, wrong password, NOAUTH), the one deadline against a server that never
 /// answers, fast refusal, the breaker sparing the network, corrupt values, modes and the outbox.

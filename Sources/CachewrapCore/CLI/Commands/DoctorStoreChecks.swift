@@ -1,7 +1,7 @@
 import Glibc
 
 /// Doctor's storage checks: can the cache directory be used (or created), are it and the
-/// database private (docs/architecture.md, Store: 0700 and 0600, since cached output can hold private
+/// database private (0700 and 0600, docs/architecture.md, Store; since cached output can hold private
 /// repository data), and is the database healthy. It only looks: a missing directory is reported
 /// as creatable, never created, and a damaged database is reported, never moved aside.
 struct DoctorStoreChecks {
