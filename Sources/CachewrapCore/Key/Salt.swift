@@ -99,19 +99,11 @@ enum SaltFile {
     /// won. A damaged file (not 32 bytes) is replaced, which only costs the entries keyed with it;
     /// so is any file when `replacing` (a team salt that changed on the server).
     static func install(_ path: String, _ salt: [UInt8], replacing: Bool = false) -> [UInt8]? {
-        let temp = "\(path).tmp-\(getpid())-\(Deadline.nowNs())"
-        let fd = open(temp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { return nil }
-        fchmod(fd, 0o600)  // whatever the umask
-        let written = FileIO.writeAll(fd, salt) && fsync(fd) == 0
-        close(fd)
-        defer { unlink(temp) }
-        guard written else { return nil }
-        if !replacing {
-            if link(temp, path) == 0 { return salt }
-            guard errno == EEXIST else { return nil }
-            if let existing = bytes(at: path) { return existing }
+        switch AtomicFile.create(salt, at: path, replacing: replacing) {
+        case .written: return salt
+        // Another caller's salt, unless the file there is damaged: then it is replaced.
+        case .exists: return bytes(at: path) ?? (AtomicFile.create(salt, at: path, replacing: true) == .written ? salt : nil)
+        case .failed: return nil
         }
-        return rename(temp, path) == 0 ? salt : nil
     }
 }

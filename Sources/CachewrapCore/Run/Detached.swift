@@ -12,13 +12,6 @@ enum Detached {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(0x80))  // POSIX_SPAWN_SETSID (glibc 2.26)
-        let argv = ([Argument("cachewrap")] + arguments).makeCArgv()
-        defer { freeCArgv(argv) }
-        var pid: pid_t = 0
-        _ = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ)
+        _ = Spawn.start("/proc/self/exe", [Argument("cachewrap")] + arguments, actions: &actions, newSession: true)
     }
 }

@@ -1,14 +1,17 @@
 import Glibc
 
-/// Starting a tool as a child and waiting for it: what every run that cachewrap outlives shares
-/// (recorded runs in `ChildProcess`, waited-for mutations in `WaitedChild`).
+/// Starting a process and waiting for it: the one place every child of cachewrap is made
+/// (recorded runs in `ChildProcess`, waited-for mutations in `WaitedChild`, detached helpers in
+/// `Detached`, git in `Subprocess`).
 enum Spawn {
-    /// Starts `path` with `actions` (nil: our own descriptors, untouched). The child gets the
-    /// default disposition of the signals cachewrap handles or ignores (SIGPIPE above all, which
-    /// a recording cachewrap ignores) and an empty signal mask, so it behaves as if started by
-    /// the shell. The caller has called `SignalForwarding.hold()`.
-    static func start(_ path: String, _ arguments: [Argument],
-                      actions: UnsafePointer<posix_spawn_file_actions_t>?) -> (pid: pid_t, error: Int32) {
+    /// Starts `path` with `arguments` (argv, its name first) and `actions` (nil: our own
+    /// descriptors, untouched). The child gets the default disposition of the signals cachewrap
+    /// handles or ignores (SIGPIPE above all, which a recording cachewrap ignores) and an empty
+    /// signal mask, so it behaves as if started by the shell; `newSession` makes it the leader of
+    /// a session of its own (a detached helper, which a closed terminal must not end). A caller
+    /// that forwards signals has called `SignalForwarding.hold()`.
+    static func start(_ path: String, _ arguments: [Argument], actions: UnsafePointer<posix_spawn_file_actions_t>?,
+                      newSession: Bool = false) -> (pid: pid_t, error: Int32) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -19,7 +22,8 @@ enum Spawn {
         sigemptyset(&empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let setsid: Int32 = 0x80  // POSIX_SPAWN_SETSID (glibc 2.26; not in Glibc's module)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (newSession ? setsid : 0)))
         let argv = arguments.makeCArgv()
         defer { freeCArgv(argv) }
         var pid: pid_t = 0

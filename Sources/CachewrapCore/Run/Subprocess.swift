@@ -14,16 +14,11 @@ enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([path] + args).map(Argument.init).makeCArgv()
-        defer { freeCArgv(argv) }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        let (pid, rc) = Spawn.start(path, ([path] + args).map(Argument.init), actions: &actions)
         close(fds[1])
         defer { close(fds[0]) }
         guard rc == 0 else { return nil }
         let output = FileIO.readToEnd(fds[0], limit: limit)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status == 0 ? output : nil
+        return Spawn.wait(pid).status == 0 ? output : nil
     }
 }
