@@ -44,8 +44,8 @@ struct WrapCommand {
         change?.apply()
         defer { change?.apply() }
         let store = try? Store()
-        let retries = request.options.retries ?? CachedRun.environmentRetries() ?? decision.retries
-        let loop = AttemptLoop(policy: policy, retries: retries, backoff: .fromEnvironment(), staleFallback: false,
+        let plan = Plan(options: request.options, decision: decision)
+        let loop = AttemptLoop(policy: policy, retries: plan.retries, backoff: plan.backoff, staleFallback: false,
                                holdOutput: false) { _ in
             ChildProcess(path: path, arguments: request.commandLine, stdin: .guarded, terminal: .ofStdout(),
                          recordLimit: AttemptLoop.holdBackBytes)

@@ -38,7 +38,7 @@ enum ClearCommand {
 /// window, then evicts least-recently-used entries until the store fits.
 enum GCCommand {
     static let defaultMaxBytes: Int64 = 1 << 30
-    static let keepExpiredMs = CachedRun.defaultStaleIfErrorSeconds * 1000
+    static let keepExpiredMs = Plan.defaultStaleIfErrorSeconds * 1000
 
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
         let parsed = try CommandArguments(args, command: "gc", valued: ["--max-size"])
