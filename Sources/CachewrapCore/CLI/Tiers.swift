@@ -1,6 +1,6 @@
 /// Where one call's answer may be kept, nearest first: this machine's store (the entry's hot
 /// file and scope marks for the hit path, the database for everything else) and the team cache
-/// (docs/architecture.md, Store and Team cache). The run path asks and tells through here
+/// (docs/architecture.md: Store, Team cache). The run path asks and tells through here
 /// alone: `local` and `team` to look up, `keep` to store a run (locally, then written behind to
 /// the team cache), `drop` for an answer that must go. Every tier problem degrades to running
 /// the tool (fail open).
