@@ -19,6 +19,6 @@ enum Detached {
         let argv = ([Argument("cachewrap")] + arguments).makeCArgv()
         defer { freeCArgv(argv) }
         var pid: pid_t = 0
-        _ = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ)
+        if posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, environ) == 0 { TestEvents.spawned(pid, arguments) }
     }
 }
