@@ -138,9 +138,10 @@ import Testing
         #expect(after.stdout == stored.stdout, "--no-cache does not store")
         let offline = try cachewrap(["--offline", "--", "t"], env: env)
         #expect(offline.status == 0 && offline.stdout == stored.stdout && sb.counter("t") == 3)
-        _ = try cachewrap(["--ttl", "1s", "--", "t"], env: env)
-        Thread.sleep(forTimeInterval: 1.1)
-        _ = try cachewrap(["--ttl", "1s", "--", "t"], env: env)
+        // Waits until explain, asked with --ttl 1s, calls the entry expired, instead of sleeping past it.
+        let ttl = ["--ttl", "1s", "--", "t"], cwd = FileManager.default.currentDirectoryPath
+        try #require(try FreshnessAgreementTests.waitForExplainExpired(ttl, env: env, cwd: cwd), "never 1 s old")
+        _ = try cachewrap(ttl, env: env)
         #expect(sb.counter("t") == 4, "--ttl 1s treats an older entry as expired")
         let quiet = try cachewrap(["--quiet", "bogus-tool-xyz"], env: env)
         #expect(quiet.status == 127)
