@@ -149,7 +149,7 @@ import Testing
 
     /// Waits for `process` to end; kills it and throws after `seconds`, so a hang fails the test
     /// instead of stalling the suite.
-    static func waitForExit(_ process: Process, seconds: Double = 10) throws {
+    static func waitForExit(_ process: Process, seconds: Double = 60) throws {
         do {
             try waitUntil(seconds: seconds) { !process.isRunning }
         } catch {
@@ -159,16 +159,13 @@ import Testing
         }
     }
 
-    static func waitFor(_ path: String, seconds: Double = 10) throws {
+    static func waitFor(_ path: String, seconds: Double = 60) throws {
         try waitUntil(seconds: seconds) { FileManager.default.fileExists(atPath: path) }
     }
 
-    static func waitUntil(seconds: Double = 10, _ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            guard Date() < deadline else { throw RunError(description: "timed out after \(seconds) s") }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+    /// `eventually`, throwing when the bound passes (generous: a guard against a hang, not a claim).
+    static func waitUntil(seconds: Double = 60, _ condition: () -> Bool) throws {
+        guard eventually(timeout: seconds, condition) else { throw RunError(description: "timed out after \(seconds) s") }
     }
 }
 
