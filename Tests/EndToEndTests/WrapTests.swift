@@ -126,7 +126,7 @@ import Testing
     @Test func wrapperOptionsChangeLookupAndStore() throws {
         let sb = try TestSandbox()
         sb.writeTool("t", script: "date +%s%N")
-        let env = sb.baseEnv()
+        let env = sb.baseEnv(), here = FileManager.default.currentDirectoryPath  // `cachewrap`'s cwd, which keys `--`
         _ = try cachewrap(["--", "t"], env: env)
         _ = try cachewrap(["--refresh", "--", "t"], env: env)
         #expect(sb.counter("t") == 2, "--refresh runs the tool")
@@ -138,10 +138,8 @@ import Testing
         #expect(after.stdout == stored.stdout, "--no-cache does not store")
         let offline = try cachewrap(["--offline", "--", "t"], env: env)
         #expect(offline.status == 0 && offline.stdout == stored.stdout && sb.counter("t") == 3)
-        // Waits until explain, asked with --ttl 1s, calls the entry expired, instead of sleeping past it.
-        let ttl = ["--ttl", "1s", "--", "t"], cwd = FileManager.default.currentDirectoryPath
-        try #require(try FreshnessAgreementTests.waitForExplainExpired(ttl, env: env, cwd: cwd), "never 1 s old")
-        _ = try cachewrap(ttl, env: env)
+        try #require(try FreshnessAgreementTests.waitForExplainExpired(["--ttl", "1s", "--", "t"], env: env, cwd: here), "never 1 s old")
+        _ = try cachewrap(["--ttl", "1s", "--", "t"], env: env)
         #expect(sb.counter("t") == 4, "--ttl 1s treats an older entry as expired")
         let quiet = try cachewrap(["--quiet", "bogus-tool-xyz"], env: env)
         #expect(quiet.status == 127)
