@@ -68,7 +68,7 @@ import Testing
             echo $$ > "$LOG_DIR/hung"
             sleep 30
             """)
-        let env = sb.baseEnv()
+        let env = sb.baseEnv(), cwd = sb.home
         // A shell starts cachewrap, kills it with -9 once the tool runs, and reports how it ended.
         // (Not Foundation's Process: it notices an exit only when every inheritor of its status
         // socket is gone, and the orphaned tool keeps one.)
@@ -78,41 +78,55 @@ import Testing
             i=0; while [ ! -e \(hung) ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
             kill -9 $p; wait $p; echo "status $?"
             """
-        let killed = try run("/bin/sh", ["-c", driver], env: env, timeout: 20)
+        let killed = try run("/bin/sh", ["-c", driver], env: env, cwd: cwd, timeout: 20)
         defer { if let pid = Int32((sb.log("hung") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) } }
         #expect(killed.stdoutText == "status 137\n", "\(killed.stdoutText) \(killed.stderrText)")
-        let started = Date()
-        let next = try cachewrap(["--", "once"], env: env, timeout: 10)
+        // The kernel is asked directly, rather than timing the next call: a lock left behind
+        // would make it wait (up to the flight wait) before running the tool itself.
+        #expect(!sb.flightLockHeld(try IntegrityTests.cid(sb, ["--", "once"])), "no lock left behind by the killed process")
+        let next = try cachewrap(["--", "once"], env: env, cwd: cwd)
         #expect(next.status == 0 && next.stdoutText == "answer\n", "\(next.stderrText)")
-        #expect(Date().timeIntervalSince(started) < 2, "no lock left behind by the killed process")
         #expect(try sb.storedEntries(env) == 1)
     }
 
+    /// The tool blocks each refresh run on a gate file the test creates only after the stale
+    /// answer arrived, so "answered without waiting for the tool" is an order of events, not a
+    /// time. `--stale 0`: every hit is old enough to refresh, so no entry has to age first.
     @Test func staleWhileRevalidateAnswersAtOnceAndRefreshesInTheBackground() throws {
         let sb = try TestSandbox()
-        // Each run takes 1 s and prints its run number; from the third run on it fails.
+        // Prints its run number; a refresh run (2, 3) waits for its gate, and from run 3 on it fails.
         sb.writeTool("slowcount", script: """
             n=$(wc -l < "$COUNT_FILE")
-            sleep 1
+            if [ "$n" -ge 2 ]; then
+              i=0; while [ ! -e "$LOG_DIR/gate-$n" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done
+              [ -e "$LOG_DIR/gate-$n" ] || { echo "gate $n never opened" >&2; exit 2; }
+            fi
             if [ "$n" -ge 3 ]; then echo "broken" >&2; exit 1; fi
             echo "run $n"
             """)
-        let env = sb.baseEnv()
-        #expect(try cachewrap(["--", "slowcount"], env: env).stdoutText == "run 1\n")
-        Thread.sleep(forTimeInterval: 2)
-        let started = Date()
-        let stale = try cachewrap(["--stale", "1s", "--", "slowcount"], env: env)
-        #expect(stale.stdoutText == "run 1\n")
-        #expect(Date().timeIntervalSince(started) < 0.8, "answered without waiting for the tool")
-        try Self.waitUntil { sb.counter("slowcount") == 2 && (try? cachewrap(["--", "slowcount"], env: env).stdoutText) == "run 2\n" }
-        #expect(try cachewrap(["--", "slowcount"], env: env).stdoutText == "run 2\n", "the refresh was stored")
+        let env = sb.baseEnv(), cwd = sb.home
+        #expect(try cachewrap(["--", "slowcount"], env: env, cwd: cwd).stdoutText == "run 1\n")
+        let stale = try cachewrap(["--stale", "0", "--", "slowcount"], env: env, cwd: cwd, timeout: 30)
+        #expect(!stale.timedOut && stale.stdoutText == "run 1\n", "answered without waiting for the tool: \(stale.stderrText)")
+        #expect(sb.helpers().started == ["--refresh"], "the stale hit started a refresh")
+        let cid = try IntegrityTests.cid(sb, ["--", "slowcount"])
+        #expect(eventually { sb.flightLockHeld(cid) }, "the refresh runs under the key's flight lock")
+        try Self.openGate(2, sb)
+        #expect(try sb.waitForHelpers().started == ["--refresh"])
+        #expect(sb.counter("slowcount") == 2)
+        #expect(try cachewrap(["--", "slowcount"], env: env, cwd: cwd).stdoutText == "run 2\n", "the refresh was stored")
 
-        Thread.sleep(forTimeInterval: 1.1)
-        let again = try cachewrap(["--stale", "1s", "--", "slowcount"], env: env)
+        let again = try cachewrap(["--stale", "0", "--", "slowcount"], env: env, cwd: cwd)
         #expect(again.stdoutText == "run 2\n")
-        try Self.waitUntil { sb.counter("slowcount") == 3 }
-        Thread.sleep(forTimeInterval: 1.5)
-        #expect(try cachewrap(["--", "slowcount"], env: env).stdoutText == "run 2\n", "a failed refresh keeps the good entry")
+        try Self.openGate(3, sb)
+        #expect(try sb.waitForHelpers().started == ["--refresh", "--refresh"])
+        #expect(sb.counter("slowcount") == 3, "the second refresh ran the tool")
+        #expect(try cachewrap(["--", "slowcount"], env: env, cwd: cwd).stdoutText == "run 2\n", "a failed refresh keeps the good entry")
+    }
+
+    /// Lets the fake tool's run `n` go on (see `slowcount`).
+    static func openGate(_ n: Int, _ sb: TestSandbox) throws {
+        try Data().write(to: URL(fileURLWithPath: sb.logDir + "/gate-\(n)"))
     }
 
     @Test func twoHundredProcessStormHasNoLockErrorsAndConsistentCounters() throws {
@@ -135,7 +149,7 @@ import Testing
 
     /// Waits for `process` to end; kills it and throws after `seconds`, so a hang fails the test
     /// instead of stalling the suite.
-    static func waitForExit(_ process: Process, seconds: Double = 10) throws {
+    static func waitForExit(_ process: Process, seconds: Double = 60) throws {
         do {
             try waitUntil(seconds: seconds) { !process.isRunning }
         } catch {
@@ -145,16 +159,13 @@ import Testing
         }
     }
 
-    static func waitFor(_ path: String, seconds: Double = 10) throws {
+    static func waitFor(_ path: String, seconds: Double = 60) throws {
         try waitUntil(seconds: seconds) { FileManager.default.fileExists(atPath: path) }
     }
 
-    static func waitUntil(seconds: Double = 10, _ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            guard Date() < deadline else { throw RunError(description: "timed out after \(seconds) s") }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+    /// `eventually`, throwing when the bound passes (generous: a guard against a hang, not a claim).
+    static func waitUntil(seconds: Double = 60, _ condition: () -> Bool) throws {
+        guard eventually(timeout: seconds, condition) else { throw RunError(description: "timed out after \(seconds) s") }
     }
 }
 

@@ -53,8 +53,7 @@ private final class SocketRedis {
                                        "--pidfile", directory + "/redis.pid", "--logfile", directory + "/redis.log"],
                               env: ["PATH": "/usr/bin:/bin"], timeout: 20)
         guard started.status == 0 else { throw RunError(description: "redis-server: \(started.stderrText)") }
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: socket) && Date() < deadline { usleep(20_000) }
+        _ = eventually { FileManager.default.fileExists(atPath: socket) }
     }
 
     deinit { stop() }

@@ -340,9 +340,10 @@ struct InstallTests {
     static let page = installPackageRoot + "/man/cachewrap.1"
 
     /// Every `"CACHEWRAP_…"` literal under Sources, except the markers cachewrap sets for its own
-    /// children and shells (`CACHEWRAP_BACKGROUND`, `CACHEWRAP_TERMINAL`, `CACHEWRAP_INIT`).
+    /// children and shells (`CACHEWRAP_BACKGROUND`, `CACHEWRAP_TERMINAL`, `CACHEWRAP_INIT`) and
+    /// the tests' hook (`CACHEWRAP_TEST_EVENTS`), which are no user's setting.
     static func variablesInSources() throws -> Set<String> {
-        let markers: Set = ["CACHEWRAP_BACKGROUND", "CACHEWRAP_TERMINAL", "CACHEWRAP_INIT"]
+        let markers: Set = ["CACHEWRAP_BACKGROUND", "CACHEWRAP_TERMINAL", "CACHEWRAP_INIT", "CACHEWRAP_TEST_EVENTS"]
         let sources = installPackageRoot + "/Sources"
         var found: Set<String> = []
         let files = FileManager.default.enumerator(atPath: sources)?.compactMap { $0 as? String } ?? []

@@ -27,13 +27,6 @@ import Testing
 
     static func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 
-    /// Milliseconds `body` took.
-    static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-        let start = Deadline.nowNs()
-        let value = try body()
-        return (value, Double(Deadline.nowNs() - start) / 1e6)
-    }
-
     @Test func respRepliesOverTCPAndUnixSockets() throws {
         let server = try RedisServer()
         let binary = (0...255).map(UInt8.init) + Self.bytes("\r\n$3\r\n*1\r\n") + [13, 10, 0]
@@ -65,13 +58,14 @@ import Testing
         let result = Self.result(Self.bytes("PR #1\r\n\u{0}") + [0xff])
         #expect(machineB.get("bafkreiaaa").lookup.isMiss)
         #expect(machineA.put("bafkreiaaa", envelope: RemoteEnvelope(result).encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .stored)
+        let asked = Clock.nowMs()  // B's now during the lookup + the PTTL: bracketed, not estimated
         guard case .hit(let got, let pttl) = machineB.get("bafkreiaaa").lookup else { Issue.record("B must hit"); return }
+        let answered = Clock.nowMs()
         #expect(got.frames == result.frames && got.exitCode == 0 && got.durationMs == 321 && got.createdMs == result.createdMs)
-        #expect(pttl > 50_000 && pttl <= 60_000 && abs(got.expiresMs - (Clock.nowMs() + pttl)) < 1000)
+        #expect(pttl > 50_000 && pttl <= 60_000 && (asked + pttl...answered + pttl).contains(got.expiresMs))
         #expect(try server.admin(["PTTL", "cw:v1:t:test:bafkreiaaa"]) != .integer(-1), "written with PX")
         #expect(machineA.put("bafkreibbb", envelope: RemoteEnvelope(result).encode(cid: "bafkreibbb"), ttlMs: 30) == .stored)
-        usleep(100_000)
-        #expect(machineB.get("bafkreibbb").lookup.isMiss, "the server expired it")
+        #expect(eventually { machineB.get("bafkreibbb").lookup.isMiss }, "the server expired it")
         // The last writer wins: after a mutation, the run that follows must replace the old value.
         let other = RemoteEnvelope(Self.result(Self.bytes("other")))
         #expect(machineB.put("bafkreiaaa", envelope: other.encode(cid: "bafkreiaaa"), ttlMs: 60_000) == .stored)
@@ -139,10 +133,9 @@ import Testing
         let silent = try SilentListener(), sb = try TestSandbox()
         let url = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: silent.port))
         let remote = Self.remote(url, dir: sb.root, timeoutMs: 100)
-        let (lookup, ms) = Self.timed { remote.get("x").lookup }
-        guard case .unavailable(let text) = lookup else { Issue.record("timeout expected"); return }
-        #expect(text == "timed out")
-        #expect(ms >= 95 && ms < 400, "took \(ms) ms for a 100 ms deadline")
+        guard case .unavailable(let text) = remote.get("x").lookup else { Issue.record("timeout expected"); return }
+        // The deadline ended it ("timed out") after one connection; the breaker spares the next callers.
+        #expect(text == "timed out" && remote.connectAttempts == 1 && remote.breaker.state().open)
         let connection = try RESPConnection.open(url, password: nil, deadline: Deadline(milliseconds: 100))
         #expect(throws: RemoteError.timeout) { try connection.command([Self.bytes("PING")], deadline: Deadline(milliseconds: 100)) }
         #expect(connection.broken)
@@ -150,21 +143,24 @@ import Testing
 
     @Test func aClosedPortOrMissingSocketIsRefusedFast() throws {
         let sb = try TestSandbox(), port = try RedisServer.freePort()
-        for url in [RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)), RedisURL(endpoint: .unix(path: sb.root + "/none.sock"))] {
-            let (lookup, ms) = Self.timed { Self.remote(url, dir: sb.root + "/\(port)", timeoutMs: 100).get("x").lookup }
-            guard case .unavailable(let text) = lookup else { Issue.record("refusal expected"); continue }
-            #expect(text.contains("Connection refused") || text.contains("No such file"), "\(text)")
-            #expect(ms < 400, "took \(ms) ms")
+        let urls = [RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port)), RedisURL(endpoint: .unix(path: sb.root + "/none.sock"))]
+        for (i, url) in urls.enumerated() {
+            let remote = Self.remote(url, dir: sb.root + "/\(i)", timeoutMs: 100)
+            guard case .unavailable(let text) = remote.get("x").lookup else { Issue.record("refusal expected"); continue }
+            // The kernel's answer after one attempt, not the deadline ("timed out"): no wait.
+            #expect((text.contains("Connection refused") || text.contains("No such file")) && remote.connectAttempts == 1, "\(text)")
         }
     }
 
     @Test func namesResolveWithinTheDeadline() throws {
         let server = try RedisServer(), sb = try TestSandbox()
         #expect(Self.remote(RedisURL(endpoint: .tcp(host: "localhost", port: server.port)), dir: sb.root).get("x").lookup.isMiss)
-        let (lookup, ms) = Self.timed {
-            Self.remote(RedisURL(endpoint: .tcp(host: "no-such-host.invalid", port: 6379)), dir: sb.root + "/x", timeoutMs: 200).get("x").lookup
-        }
-        #expect(!lookup.isHit && !lookup.isMiss && ms < 800, "took \(ms) ms")
+        let lookup = Self.remote(RedisURL(endpoint: .tcp(host: "no-such-host.invalid", port: 6379)), dir: sb.root + "/x",
+                                 timeoutMs: 200).get("x").lookup
+        #expect(!lookup.isHit && !lookup.isMiss, "\(lookup)")
+        // getaddrinfo runs on its own thread and the caller waits for it only until the deadline:
+        // with one already passed, a name times out without waiting for the resolver at all.
+        #expect(throws: RemoteError.timeout) { try HostResolver.resolve(host: "localhost", port: 6379, deadline: Deadline(milliseconds: 0)) }
     }
 
     @Test func anOpenBreakerSkipsTheNetworkUntilOneProbeSucceeds() throws {

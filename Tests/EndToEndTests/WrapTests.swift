@@ -126,7 +126,7 @@ import Testing
     @Test func wrapperOptionsChangeLookupAndStore() throws {
         let sb = try TestSandbox()
         sb.writeTool("t", script: "date +%s%N")
-        let env = sb.baseEnv()
+        let env = sb.baseEnv(), here = FileManager.default.currentDirectoryPath  // `cachewrap`'s cwd, which keys `--`
         _ = try cachewrap(["--", "t"], env: env)
         _ = try cachewrap(["--refresh", "--", "t"], env: env)
         #expect(sb.counter("t") == 2, "--refresh runs the tool")
@@ -138,8 +138,7 @@ import Testing
         #expect(after.stdout == stored.stdout, "--no-cache does not store")
         let offline = try cachewrap(["--offline", "--", "t"], env: env)
         #expect(offline.status == 0 && offline.stdout == stored.stdout && sb.counter("t") == 3)
-        _ = try cachewrap(["--ttl", "1s", "--", "t"], env: env)
-        Thread.sleep(forTimeInterval: 1.1)
+        try #require(try FreshnessAgreementTests.waitForExplainExpired(["--ttl", "1s", "--", "t"], env: env, cwd: here), "never 1 s old")
         _ = try cachewrap(["--ttl", "1s", "--", "t"], env: env)
         #expect(sb.counter("t") == 4, "--ttl 1s treats an older entry as expired")
         let quiet = try cachewrap(["--quiet", "bogus-tool-xyz"], env: env)

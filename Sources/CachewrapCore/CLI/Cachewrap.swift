@@ -27,6 +27,7 @@ public enum Cachewrap {
     public static func main(_ argv: [Argument]) -> Int32 {
         let invokedAs = argv.first.map { baseName($0.text) } ?? "cachewrap"
         let args = Array(argv.dropFirst())
+        defer { TestEvents.helperExits(args) }
         do throws(CachewrapError) {
             // A shim (`gh` linked to cachewrap) wraps the tool it is named after.
             if invokedAs != "cachewrap", Policies.known.contains(invokedAs) {

@@ -12,6 +12,7 @@ enum Detached {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        _ = Spawn.start("/proc/self/exe", [Argument("cachewrap")] + arguments, actions: &actions, newSession: true)
+        let (pid, rc) = Spawn.start("/proc/self/exe", [Argument("cachewrap")] + arguments, actions: &actions, newSession: true)
+        if rc == 0 { TestEvents.spawned(pid, arguments) }
     }
 }

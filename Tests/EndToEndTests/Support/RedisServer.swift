@@ -177,25 +177,35 @@ final class HangingServer {
         listener = try SilentListener(backlog: 128)
         port = listener.port
         let fd = listener.fd, state = state
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         thread = Thread {
             while !state.lock.withLock({ state.stopped }) {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard poll(&p, 1, 20) > 0 else { continue }
-                let client = GNU.accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
-                guard client >= 0 else { continue }
-                let keep = state.lock.withLock {
-                    state.count += 1
-                    if !state.stopped { state.fds.append(client) }
-                    return !state.stopped
-                }
-                if !keep { close(client) }
+                if poll(&p, 1, 20) > 0 { Self.acceptWaiting(fd, state) }
             }
         }
         thread.start()
     }
 
-    /// Connections accepted so far (a client that gave up and closed still counts: it connected).
-    var connections: Int { state.lock.withLock { state.count } }
+    /// Accepts every connection already queued on the (non-blocking) listener, under the lock.
+    private static func acceptWaiting(_ fd: Int32, _ state: Accepted) {
+        state.lock.withLock {
+            while !state.stopped {
+                let client = GNU.accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+                guard client >= 0 else { return }
+                state.count += 1
+                state.fds.append(client)
+            }
+        }
+    }
+
+    /// Connections made so far (a client that gave up and closed still counts: it connected).
+    /// Takes the queued ones first, so a client that connected before this call is counted
+    /// even if the accept thread has not woken yet.
+    var connections: Int {
+        Self.acceptWaiting(listener.fd, state)
+        return state.lock.withLock { state.count }
+    }
 
     /// Stops accepting and closes every accepted socket; idempotent. Waits for the accept thread
     /// (one poll, ≤ 20 ms) so the listener is not closed under it.

@@ -10,6 +10,7 @@ import Testing
 /// - `bin/`             fake tools, first on PATH.
 /// - `counts/<tool>`    one line appended per run of a fake tool (see `writeTool`).
 /// - `logs/`            free scratch for fake tools to record argv/stdin (`$LOG_DIR` in scripts).
+/// - `events`           the detached helpers cachewrap started and ended (see HelperEvents.swift).
 ///
 /// Not Sendable on purpose: create one per test and keep it in that test.
 final class TestSandbox {
@@ -41,11 +42,13 @@ final class TestSandbox {
     /// The environment every cachewrap run starts from. Deliberately minimal and explicit
     /// (`run` inherits nothing), so a developer's GH_TOKEN, HF_TOKEN, CACHEWRAP_* or XDG_* settings
     /// can never leak into a test. Add tool-specific variables on top: `var e = sb.baseEnv()`.
+    /// `CACHEWRAP_TEST_EVENTS` lets a test wait for the helpers its calls started.
     func baseEnv() -> [String: String] {
         [
             "PATH": "\(binDir):/usr/local/bin:/usr/bin:/bin",
             "HOME": home,
             "CACHEWRAP_DIR": cacheDir,
+            "CACHEWRAP_TEST_EVENTS": eventsFile,
             "XDG_CONFIG_HOME": home + "/.config",
             "LANG": "C.UTF-8",
         ]
