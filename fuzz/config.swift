@@ -62,7 +62,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 check(after.commandClass == before.commandClass,
                       "\(tool) \(args): config turned \(before.commandClass) into \(after.commandClass)")
             }
-            if after.commandClass == .cacheable { check(after.ttlSeconds >= 0, "negative ttl \(after.ttlSeconds)") }
+            if after.isCacheable { check(after.ttlSeconds >= 0, "negative ttl \(after.ttlSeconds)") }
         }
     }
     return 0

@@ -15,11 +15,11 @@ import Testing
         let ttl: TTLClass?
 
         var testDescription: String {
-            "gh " + argv.joined(separator: " ") + " → " + (expected?.rawValue ?? "not cacheable")
+            "gh " + argv.joined(separator: " ") + " → " + (expected?.name ?? "not cacheable")
         }
 
         static func cache(_ argv: [String], _ operation: String, _ ttl: TTLClass) -> Case {
-            Case(argv: argv, expected: .cacheable, operation: operation, ttl: ttl)
+            Case(argv: argv, expected: .cacheable(ttl), operation: operation, ttl: ttl)
         }
         static func interactive(_ argv: [String], _ operation: String? = nil) -> Case {
             Case(argv: argv, expected: .interactive, operation: operation, ttl: nil)
@@ -198,10 +198,10 @@ import Testing
         if let expected = c.expected {
             #expect(d.commandClass == expected, "\(d.reason)")
         } else {
-            #expect(d.commandClass != .cacheable, "\(d.reason)")
+            #expect(!d.isCacheable, "\(d.reason)")
         }
         if let op = c.operation { #expect(d.operation == op) }
-        if let ttl = c.ttl, c.expected == .cacheable { #expect(d.ttlClass == ttl) }
+        if let ttl = c.ttl, c.expected?.isCacheable == true { #expect(d.ttlClass == ttl) }
     }
 
     @Test func hasEnoughCases() {
@@ -272,7 +272,7 @@ import Testing
     @Test func authorizationHeaderIsSecret() {
         let args = ["api", "-H", "Authorization: token abc", "user"]
         let d = GhPolicy.spec.decide(args)
-        #expect(d.commandClass == .cacheable)
+        #expect(d.commandClass == .cacheable(.live))
         #expect(d.redaction.redact(args) == [2: "Authorization: <redacted>"])
     }
 
@@ -280,7 +280,7 @@ import Testing
         let args = ["api", "--header", "authorization: Bearer x", "-HX-Token: y", "--header=Authorization: z",
                     "-H", "Accept: application/json", "user"]
         let d = GhPolicy.spec.decide(args)
-        #expect(d.commandClass == .cacheable)
+        #expect(d.commandClass == .cacheable(.live))
         #expect(d.redaction.redact(args) == [2: "authorization: <redacted>", 3: "-HX-Token: <redacted>", 4: "--header=Authorization: <redacted>"])
     }
 
@@ -313,13 +313,13 @@ import Testing
     @Test func authorizationHeaderInAClusterIsSecret() {
         let args = ["api", "-iH", "Authorization: token abc", "-iHX-Token: y", "-iH", "Accept: text/plain", "user"]
         let d = GhPolicy.spec.decide(args)
-        #expect(d.commandClass == .cacheable)
+        #expect(d.commandClass == .cacheable(.live))
         #expect(Set(d.redaction.redact(args).keys) == [2, 3])
     }
 
     @Test func plainHeadersAreNotSecret() {
         let args = ["api", "-H", "Accept: application/vnd.github.raw", "repos/o/r/readme"], d = GhPolicy.spec.decide(args)
-        #expect(d.commandClass == .cacheable)
+        #expect(d.commandClass == .cacheable(.live))
         #expect(d.redaction.redact(args).isEmpty)
     }
 

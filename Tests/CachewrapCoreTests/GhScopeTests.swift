@@ -91,7 +91,7 @@ import Testing
         let read = GhPolicy.spec.decide(["pr", "list", "-R", "o/r"])
         let create = GhPolicy.spec.decide(["pr", "create", "-R", "o/r", "--title", "t", "--body", "b"])
         let post = GhPolicy.spec.decide(["api", "-X", "POST", "repos/o/r/pulls", "-f", "title=t"])
-        #expect(read.commandClass == .cacheable && read.scope.item == "o/r")
+        #expect(read.commandClass == .cacheable(.live) && read.scope.item == "o/r")
         #expect(create.commandClass == .mutating && create.invalidates && create.scope.item == "o/r")
         #expect(post.commandClass == .mutating && post.invalidates && post.scope.item == "o/r")
         #expect(read.scope.area.hasPrefix("gh:") && read.scope.area == create.scope.area)

@@ -54,7 +54,7 @@ import Testing
     @Test func hfDecisionsCarryTheScope() {
         let read = HFPolicy.spec.decide(["models", "info", "org/name"])
         let upload = HFPolicy.spec.decide(["upload", "org/name", "."])
-        #expect(read.commandClass == .cacheable && read.scope.item == "org/name")
+        #expect(read.commandClass == .cacheable(.metadata) && read.scope.item == "org/name")
         #expect(upload.commandClass == .mutating && upload.invalidates && upload.scope == read.scope)
     }
 

@@ -14,7 +14,7 @@ import Testing
     static let salt = Salt(bytes: Array(repeating: 7, count: Salt.size), origin: .local)
 
     static func decision(keyEnv: [String] = ["GH_TOKEN", "GH_HOST"]) -> Decision {
-        var d = Decision(.cacheable, "test", operation: "pr list")
+        var d = Decision(.cacheable(.live), "test", operation: "pr list")
         d.keyEnv = keyEnv
         return d
     }
@@ -167,8 +167,7 @@ import Testing
     /// `pr list` as much as for `--version`, and no path keeps two machines' keys apart.
     @Test(arguments: [TTLClass.static, .live])
     func everyClassKeysOnTheProgramsContent(ttl: TTLClass) throws {
-        var d = Self.decision(keyEnv: [])
-        d.ttlClass = ttl
+        let d = Decision(.cacheable(ttl), "test", operation: "version")
         func key(_ path: String) -> InvocationKey {
             KeyBuilder(tool: "gh", toolPath: path, arguments: [Argument("--version")], decision: d,
                        stdin: nil, terminal: Self.pipe, salt: SaltProvider(fixed: Self.salt)).build()

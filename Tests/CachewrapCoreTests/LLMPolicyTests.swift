@@ -120,7 +120,7 @@ import Testing
         let agents = ["claude": ClaudePolicy.agent, "gemini": GeminiPolicy.agent, "copilot": CopilotPolicy.agent]
         let spec = Self.isolated(try #require(agents[tool]))
         let d = spec.decide(["-p", "q"])
-        #expect(d.commandClass == .cacheable && d.operation == "prompt")
+        #expect(d.commandClass == .cacheable(.prompt) && d.operation == "prompt")
         #expect(d.context == .workspace && d.keysStdin)
         #expect(d.ttlSeconds == 3600 && d.retries == 1)
         let version = spec.decide(["--version"])
@@ -172,11 +172,11 @@ import Testing
         ("claude", #"{"permissions": {"allow": ["Read", "Bash(npm test:*)"]}}"#, CommandClass.mutating),
         ("claude", #"{"permissions":{"allow":[ "Edit" ],"deny":[]}}"#, .mutating),
         ("claude", #"{"permissions": {"defaultMode": "acceptEdits"}}"#, .mutating),
-        ("claude", #"{"permissions": {"allow": ["Read", "WebFetch(domain:x.dev)"], "deny": ["Bash", "Edit"]}}"#, .cacheable),
-        ("claude", #"{"model": "opus"}"#, .cacheable),
+        ("claude", #"{"permissions": {"allow": ["Read", "WebFetch(domain:x.dev)"], "deny": ["Bash", "Edit"]}}"#, .cacheable(.prompt)),
+        ("claude", #"{"model": "opus"}"#, .cacheable(.prompt)),
         ("gemini", #"{"tools": {"allowed": ["run_shell_command(git status)"]}}"#, .mutating),
         ("gemini", #"{"general": {"defaultApprovalMode": "auto_edit"}}"#, .mutating),
-        ("gemini", #"{"tools": {"allowed": ["read_file"]}, "general": {"defaultApprovalMode": "plan"}}"#, .cacheable),
+        ("gemini", #"{"tools": {"allowed": ["read_file"]}, "general": {"defaultApprovalMode": "plan"}}"#, .cacheable(.prompt)),
     ])
     func settingsFilesCanGrantWrites(tool: String, json: String, expected: CommandClass) throws {
         let path = NSTemporaryDirectory() + "cachewrap-llm-settings-\(UUID().uuidString).json"
@@ -185,13 +185,13 @@ import Testing
         var agent = tool == "claude" ? ClaudePolicy.agent : GeminiPolicy.agent
         agent.settingsFiles = { [path] }
         #expect(agent.spec.decide(["-p", "q"]).commandClass == expected, "\(json)")
-        #expect(agent.spec.decide(["--version"]).commandClass == .cacheable, "settings only matter for prompts")
+        #expect(agent.spec.decide(["--version"]).commandClass == .cacheable(.static), "settings only matter for prompts")
     }
 
     @Test func claudeInlineSettingsCanGrantWrites() {
         let spec = Self.isolated(ClaudePolicy.agent)
         #expect(spec.decide(["-p", "q", "--settings", #"{"permissions":{"allow":["Write"]}}"#]).commandClass == .mutating)
-        #expect(spec.decide(["-p", "q", "--settings", #"{"permissions":{"allow":["Read"]}}"#]).commandClass == .cacheable)
+        #expect(spec.decide(["-p", "q", "--settings", #"{"permissions":{"allow":["Read"]}}"#]).commandClass == .cacheable(.prompt))
     }
 
     @Test func allowListScannerReadsEveryArray() {

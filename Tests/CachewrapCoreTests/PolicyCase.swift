@@ -2,23 +2,23 @@ import Testing
 
 @testable import CachewrapCore
 
-/// One argv and the verdict docs/architecture.md, Policies expects for it; shared by every tool's table. `ttl` and `operation` are checked when given.
+/// One argv and the class docs/architecture.md, Policies expects for it (a cacheable one with its
+/// TTL class); shared by every tool's table. `operation` is checked when given.
 struct PolicyCase: Sendable, CustomTestStringConvertible {
     let argv: [String]
     let expected: CommandClass
     let operation: String?
-    let ttl: TTLClass?
 
     var testDescription: String {
-        argv.joined(separator: " ") + " → " + expected.rawValue + (ttl.map { " (\($0.rawValue))" } ?? "")
+        argv.joined(separator: " ") + " → " + expected.name + (expected.ttlClass.map { " (\($0.rawValue))" } ?? "")
     }
 
     static func cache(_ argv: [String], _ operation: String, _ ttl: TTLClass) -> PolicyCase {
-        PolicyCase(argv: argv, expected: .cacheable, operation: operation, ttl: ttl)
+        PolicyCase(argv: argv, expected: .cacheable(ttl), operation: operation)
     }
     /// Anything but cacheable: the policy table's "never" is interactive, mutating, retry-only or passthrough.
     static func never(_ expected: CommandClass, _ argv: [String], _ operation: String? = nil) -> PolicyCase {
-        PolicyCase(argv: argv, expected: expected, operation: operation, ttl: nil)
+        PolicyCase(argv: argv, expected: expected, operation: operation)
     }
 
     /// Asserts `spec`'s decision for this argv.
@@ -26,7 +26,6 @@ struct PolicyCase: Sendable, CustomTestStringConvertible {
         let d = spec.decide(argv)
         #expect(d.commandClass == expected, "\(spec.tool) \(testDescription): \(d.reason)", sourceLocation: sourceLocation)
         if let operation { #expect(d.operation == operation, sourceLocation: sourceLocation) }
-        if let ttl { #expect(d.ttlClass == ttl, sourceLocation: sourceLocation) }
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
 @Suite struct VastaiPolicyTests {
     /// `show instances` pages through less when cachewrap's stdout is a terminal: interactive
     /// there, cached otherwise (`swift test` may run on a terminal or a pipe).
-    static let plainShowInstances: CommandClass = isatty(1) == 1 ? .interactive : .cacheable
+    static let plainShowInstances: CommandClass = isatty(1) == 1 ? .interactive : .cacheable(.live)
 
     static let cases: [PolicyCase] = [
         .cache(["show", "instances", "--raw"], "show instances", .live),
@@ -82,16 +82,15 @@ import Testing
     @Test func tableIsLargeEnough() { #expect(Self.cases.count >= 15) }
 
     @Test func plainShowInstancesDependsOnTheTerminal() {
-        PolicyCase(argv: ["show", "instances"], expected: Self.plainShowInstances, operation: "show instances",
-                   ttl: Self.plainShowInstances == .cacheable ? .live : nil).check(VastaiPolicy.spec)
-        PolicyCase(argv: ["show", "instances", "--full"], expected: .cacheable, operation: "show instances", ttl: .live)
+        PolicyCase(argv: ["show", "instances"], expected: Self.plainShowInstances, operation: "show instances")
             .check(VastaiPolicy.spec)
+        PolicyCase.cache(["show", "instances", "--full"], "show instances", .live).check(VastaiPolicy.spec)
     }
 
     @Test func keyInputs() {
         let argv = ["--url", "http://h", "--api-key", "secret", "show", "instances", "--raw"]
         let d = VastaiPolicy.spec.decide(argv)
-        #expect(d.commandClass == .cacheable)
+        #expect(d.commandClass == .cacheable(.live))
         for name in ["VAST_API_KEY", "VAST_URL", "XDG_CONFIG_HOME"] { #expect(d.keyEnv.contains(name), "missing \(name)") }
         #expect(d.redaction.redact(argv) == [3: "<redacted>"], "the --api-key value is hashed, the --url stays readable")
         #expect(d.redaction.secretFlags.contains("--api-key"), "the policy names its own flag")

@@ -21,9 +21,9 @@ struct WrapCommand {
         if decision.commandClass == .uncached && !request.options.offline && !request.options.noCache {
             return retried(path: path, policy: policy, decision: decision)
         }
-        guard decision.commandClass == .cacheable else {
+        guard decision.isCacheable else {
             if request.options.offline {
-                Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.rawValue) (\(decision.reason)), so it is never served from the cache")
+                Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.name) (\(decision.reason)), so it is never served from the cache")
                 return CachewrapError.offlineMiss(request.tool).exitCode
             }
             return passThrough(path, policy: policy, decision: decision)

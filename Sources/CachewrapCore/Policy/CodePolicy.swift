@@ -9,11 +9,11 @@ public enum CodePolicy {
     static let rules: [Rule] = [
         Rule(.flag(mutatingFlags), .mutating, "changes the installed extensions or MCP servers"),
     ] + Rule.staticInfo(version: ["--version", "-v"], help: ["--help", "-h"]) + [
-        Rule(.option(["--list-extensions"]), .cache(.metadata), "installed extensions change only on install",
+        Rule(.option(["--list-extensions"]), .cacheable(.metadata), "installed extensions change only on install",
              operation: "list-extensions"),
-        Rule(.option(["--locate-extension"]), .cache(.metadata), "an extension's folder changes only on install",
+        Rule(.option(["--locate-extension"]), .cacheable(.metadata), "an extension's folder changes only on install",
              operation: "locate-extension"),
-        Rule(.operation(["tunnel status"]), .cache(.live), "the tunnel's state, read-only"),
+        Rule(.operation(["tunnel status"]), .cacheable(.live), "the tunnel's state, read-only"),
     ]
 
     /// Options that take a value, so a value is not read as a file or subcommand.

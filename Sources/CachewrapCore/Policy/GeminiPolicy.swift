@@ -25,7 +25,7 @@ public enum GeminiPolicy {
         agent.subcommands = ["mcp *", "extensions *", "extension *", "skills *", "skill *", "hooks *", "hook *"]
         agent.extraRules = [
             Rule(.flag(["--delete-session"]), .mutating, "deletes a saved session"),
-            Rule(.option(["-l", "--list-extensions"]), .cache(.metadata),
+            Rule(.option(["-l", "--list-extensions"]), .cacheable(.metadata),
                  "installed extensions change only on install", operation: "list-extensions"),
             Rule(.flag(["--list-sessions"]), .passthrough, "local session list: changes with every session"),
         ]

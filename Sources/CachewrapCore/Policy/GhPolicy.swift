@@ -40,10 +40,10 @@ public enum GhPolicy {
     ]
 
     static let rules: [Rule] = [
-        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cache(.static), "gh's version is static",
+        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cacheable(.static), "gh's version is static",
              operation: "version"),
         Rule(.any([.option(["--help"]), .all([.option(["-h"]), .not(.operation(["auth *"]))]), .operation(["help *"])]),
-             .cache(.static), "help text is static", operation: "help"),
+             .cacheable(.static), "help text is static", operation: "help"),
         Rule(.any([.flag(["--web"]), .all([.flag(["-w"]), .not(.operation(["run list"]))]), .operation(["browse"])]),
              .passthrough, "opens a browser"),
         Rule(.operation(["auth token"]), .passthrough, "prints a token: never stored"),
@@ -53,8 +53,8 @@ public enum GhPolicy {
                                "copilot suggest"]),
                    .all([.operation(["pr checks"]), .flag(["--watch"])])]),
              .interactive, "interactive: needs the terminal"),
-        Rule(.operation(["search *"]), .cache(.live), "gh search is read-only"),
-        Rule(.all([.operation(["api"]), .custom { GhAPIRule.isReadOnly($0.args) }]), .cache(.live),
+        Rule(.operation(["search *"]), .cacheable(.live), "gh search is read-only"),
+        Rule(.all([.operation(["api"]), .custom { GhAPIRule.isReadOnly($0.args) }]), .cacheable(.live),
              "gh api GET/HEAD (or a GraphQL query) is read-only"),
         Rule(.operation(["api"]), .mutating,
              "gh api with another method, fields without -X GET (gh sends POST), a file or stdin body, or a GraphQL mutation"),
@@ -70,10 +70,10 @@ public enum GhPolicy {
         Rule(.all([.operation(["run view", "workflow view", "gist view", "ruleset view"]), .noArguments,
                    .not(.flag(["--job", "-j"]))]),
              .interactive, "without an argument it asks which one"),
-        Rule(.operation(metadata), .cache(.metadata), "read-only metadata"),
-        Rule(.operation(live), .cache(.live), "read-only live state"),
-        Rule(.operation(["auth status"]), .cache(.identity), "who is logged in"),
-        Rule(.operation(["copilot explain"]), .cache(.prompt), "an explanation is a read-only prompt"),
+        Rule(.operation(metadata), .cacheable(.metadata), "read-only metadata"),
+        Rule(.operation(live), .cacheable(.live), "read-only live state"),
+        Rule(.operation(["auth status"]), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(["copilot explain"]), .cacheable(.prompt), "an explanation is a read-only prompt"),
     ]
 
     public static var spec: PolicySpec {

@@ -34,10 +34,10 @@ public enum HFPolicy {
     static let confirmingVerbs: Set<String> = ["delete", "close", "reopen", "merge", "rm", "remove", "prune", "kill"]
 
     static let rules: [Rule] = [
-        Rule(.option(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
-        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cache(.static), "hf's version is static",
+        Rule(.option(["--help", "-h"]), .cacheable(.static), "help text is static", operation: "help"),
+        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cacheable(.static), "hf's version is static",
              operation: "version"),
-        Rule(.operation(["env"]), .cache(.static), "hf env describes the installation"),
+        Rule(.operation(["env"]), .cacheable(.static), "hf env describes the installation"),
         Rule(.operation(["auth token"]), .passthrough, "prints a token: never stored"),
         Rule(.any([.all([.operation(["auth login"]), .not(.flag(["--token"]))]),
                    .all([.operation(["auth switch"]), .not(.flag(["--token-name"]))]),
@@ -50,11 +50,11 @@ public enum HFPolicy {
         Rule(.any([.operation(["upload", "upload-large-folder", "cp", "sync", "update", "sandbox *"]),
                    .custom { mutatingVerbs.contains(verb($0)) }]),
              .mutating, "changes the Hub or local hf state"),
-        Rule(.operation(identity), .cache(.identity), "who is logged in"),
-        Rule(.operation(metadata), .cache(.metadata), "read-only Hub metadata"),
-        Rule(.all([.operation(["repos tag"]), .custom { ["list", "ls"].contains(verb($0)) }]), .cache(.metadata),
+        Rule(.operation(identity), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(metadata), .cacheable(.metadata), "read-only Hub metadata"),
+        Rule(.all([.operation(["repos tag"]), .custom { ["list", "ls"].contains(verb($0)) }]), .cacheable(.metadata),
              "a repository's tags", operation: "repos tag list"),
-        Rule(.operation(live), .cache(.live), "read-only live state"),
+        Rule(.operation(live), .cacheable(.live), "read-only live state"),
     ]
 
     /// The word that says what a command does: the third in a nested group, else the second.

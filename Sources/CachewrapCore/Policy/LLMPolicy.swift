@@ -82,7 +82,7 @@ struct LLMAgent: Sendable {
             Rule(.flag(interactiveFlags), .interactive, "runs the prompt, then stays interactive", operation: "session"),
             Rule(.all([prompt, .flag(sessionFlags)]), .passthrough,
                  "continues a saved conversation: the answer depends on history outside the key", operation: "prompt"),
-            Rule(.all([prompt, .custom { [self] in hasPrompt($0) }]), .cache(.prompt),
+            Rule(.all([prompt, .custom { [self] in hasPrompt($0) }]), .cacheable(.prompt),
                  "a one-shot prompt in read-only mode", operation: "prompt"),
             Rule(prompt, .passthrough, "one-shot mode with no prompt and nothing on stdin", operation: "prompt"),
             Rule(.always, .interactive, "starts an interactive \(tool) session", operation: "session"),
@@ -122,8 +122,8 @@ extension Rule {
     /// as every key does, so an upgrade is a miss).
     static func staticInfo(version: [String], help: [String]) -> [Rule] {
         [
-            Rule(.option(version), .cache(.static), "the version is static", operation: "version"),
-            Rule(.option(help), .cache(.static), "help text is static", operation: "help"),
+            Rule(.option(version), .cacheable(.static), "the version is static", operation: "version"),
+            Rule(.option(help), .cacheable(.static), "help text is static", operation: "help"),
         ]
     }
 }

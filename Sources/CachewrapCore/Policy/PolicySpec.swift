@@ -58,13 +58,12 @@ public struct PolicySpec: Sendable {
         guard let rule = rules.first(where: { $0.condition.holds(shape) }) else {
             return Decision(.passthrough, "no \(tool) rule makes '\(operation)' cacheable", operation: operation)
         }
-        var decision = Decision(rule.verdict.commandClass, rule.reason, operation: rule.operation ?? operation)
+        var decision = Decision(rule.commandClass, rule.reason, operation: rule.operation ?? operation)
         decision.retries = retries
         decision.invalidates = rule.invalidates
         // Only where it is used: a gh scope may read the git config.
-        decision.scope = decision.invalidates || rule.verdict.commandClass == .cacheable ? scope(shape) : .tool(tool)
-        guard case .cache(let ttl) = rule.verdict else { return decision }
-        decision.ttlClass = ttl
+        decision.scope = decision.invalidates || decision.isCacheable ? scope(shape) : .tool(tool)
+        guard let ttl = decision.ttlClass else { return decision }
         decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttlOverrides["*"] ?? ttl.seconds
         decision.staleSeconds = staleAfter[decision.operation] ?? staleAfter["*"]
         decision.keyEnv = keyEnv
@@ -80,18 +79,6 @@ public struct PolicySpec: Sendable {
         guard outcome.status == 0 else { return false }
         if emptyStdoutIsFailure && outcome.transcript.stdoutCount == 0 { return false }
         return failureMarkers.firstMatch(in: outcome.transcript) == nil
-    }
-}
-
-extension Verdict {
-    var commandClass: CommandClass {
-        switch self {
-        case .cache: .cacheable
-        case .interactive: .interactive
-        case .mutating: .mutating
-        case .uncached: .uncached
-        case .passthrough: .passthrough
-        }
     }
 }
 

@@ -1,8 +1,8 @@
-/// One line of a policy table: when `condition` holds, the command gets `verdict`.
+/// One line of a policy table: when `condition` holds, the command is of `commandClass`.
 /// Rules are read top to bottom and the first match wins, so safety rules come first.
 public struct Rule: Sendable {
     public let condition: Condition
-    public let verdict: Verdict
+    public let commandClass: CommandClass
     public let reason: String
     /// The operation name to record, when the shape's own ("--version") is not telling.
     public let operation: String?
@@ -10,24 +10,14 @@ public struct Rule: Sendable {
     /// dropped first: every mutation, and interactive commands that create (`gh pr create`).
     public let invalidates: Bool
 
-    public init(_ condition: Condition, _ verdict: Verdict, _ reason: String, operation: String? = nil,
+    public init(_ condition: Condition, _ commandClass: CommandClass, _ reason: String, operation: String? = nil,
                 invalidates: Bool? = nil) {
         self.condition = condition
-        self.verdict = verdict
+        self.commandClass = commandClass
         self.reason = reason
         self.operation = operation
-        self.invalidates = invalidates ?? (verdict == .mutating)
+        self.invalidates = invalidates ?? (commandClass == .mutating)
     }
-}
-
-/// What a rule decides.
-public enum Verdict: Sendable, Equatable {
-    case cache(TTLClass)
-    case interactive
-    case mutating
-    /// Idempotent but not worth storing (downloads): retried, never cached.
-    case uncached
-    case passthrough
 }
 
 /// A predicate on an argv shape. Enough to write every tool's table as data; `custom` covers

@@ -33,9 +33,9 @@ public enum VastaiPolicy {
     static let paging: Set<String> = ["show instances", "show instances-v1", "show invoices-v1"]
 
     static let rules: [Rule] = [
-        Rule(.all([.option(["--version"]), .custom { $0.words.isEmpty }]), .cache(.static), "vastai's version is static",
+        Rule(.all([.option(["--version"]), .custom { $0.words.isEmpty }]), .cacheable(.static), "vastai's version is static",
              operation: "version"),
-        Rule(.any([.option(["--help", "-h"]), .operation(["help"])]), .cache(.static),
+        Rule(.any([.option(["--help", "-h"]), .operation(["help"])]), .cacheable(.static),
              "help text is static", operation: "help"),
         Rule(.custom { abbreviates($0, revealingFlags) }, .passthrough, "--explain and --curl print the API key"),
         // It may be a mutation (`destroy instance 5 -y --api=K`): the whole endpoint is dropped.
@@ -57,10 +57,10 @@ public enum VastaiPolicy {
              .interactive, "on a terminal, long output is paged through less"),
         Rule(.all([.operation(["show invoices-v1"]), .not(.flag(["--raw"]))]), .interactive,
              "asks 'Fetch next page?' when there is one"),
-        Rule(.operation(live), .cache(.live), "instance state and logs"),
-        Rule(.operation(["show user"]), .cache(.identity), "who is logged in"),
-        Rule(.operation(["show *"]), .cache(.metadata), "read-only account data"),
-        Rule(.operation(market), .cache(.market), "the offer market moves within a minute"),
+        Rule(.operation(live), .cacheable(.live), "instance state and logs"),
+        Rule(.operation(["show user"]), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(["show *"]), .cacheable(.metadata), "read-only account data"),
+        Rule(.operation(market), .cacheable(.market), "the offer market moves within a minute"),
     ]
 
     /// Whether an argument names one of `flags` or, argparse-style, a prefix of one (`--expl`,

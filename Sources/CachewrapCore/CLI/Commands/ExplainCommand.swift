@@ -17,20 +17,20 @@ enum ExplainCommand {
         var lines = [
             "tool:      \(policy.tool) (\(path))",
             "operation: \(decision.operation)",
-            "class:     \(decision.commandClass.rawValue): \(decision.reason)",
+            "class:     \(decision.commandClass.name): \(decision.reason)",
         ]
         if decision.invalidates {
             let when = decision.commandClass == .mutating ? "before it runs and again after it ends" : "before it runs"
             lines.append("effect:    drops cached answers of \(decision.scope.description) \(when)")
         }
-        guard decision.commandClass == .cacheable else {
+        guard let ttlClass = decision.ttlClass else {
             lines.append("cache:     never served from the cache; runs as if cachewrap were not there")
             Console.output(lines.joined(separator: "\n") + "\n")
             return 0
         }
         // As the call reads it: --ttl, then CACHEWRAP_TTL, then the policy.
         let requested = request.options.ttlSeconds ?? CachedRun.environmentTTL()
-        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : decision.ttlClass.rawValue
+        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : ttlClass.rawValue
         lines.append("ttl:       \(Duration.format(seconds: requested ?? decision.ttlSeconds)) (\(source))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
         // The key names the program found, as `cachewrap key` does; not the words shown above.

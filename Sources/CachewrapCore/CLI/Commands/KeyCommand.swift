@@ -14,8 +14,8 @@ enum KeyCommand {
         if asJSON {
             Console.output(JSONValue.object([
                 "cid": .string(key.cid), "document": .string(key.text),
-                "cacheable": .bool(decision.commandClass == .cacheable),
-                "class": .string(decision.commandClass.rawValue), "ttl_seconds": .int(ttl),
+                "cacheable": .bool(decision.isCacheable),
+                "class": .string(decision.commandClass.name), "ttl_seconds": .int(ttl),
                 "provisional": .bool(key.isProvisional),
             ]).canonicalText + "\n")
         } else {
