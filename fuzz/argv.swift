@@ -92,7 +92,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         check(shape.words.count <= args.count, "\(spec.tool): more words than arguments")
         check(shape.operationDepth <= shape.words.count, "\(spec.tool): operation deeper than the words")
         check(shape.arguments.count == shape.words.count - shape.operationDepth, "\(spec.tool): arguments")
-        let decision = spec.decide(args)
+        let decision = spec.decide(Invocation(args))
         check(!decision.operation.isEmpty || args.allSatisfy(\.isEmpty), "\(spec.tool): empty operation for \(args)")
         check(decision.redaction.redact(args).keys.allSatisfy { args.indices.contains($0) }, "\(spec.tool): secret index outside argv")
         if decision.isCacheable {
@@ -104,7 +104,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     // gh api: cached only when gh would send a GET or HEAD (a GraphQL query: POST), no body,
     // and every credential header is kept out of the key in plain text.
-    let gh = specs[0].decide(args)
+    let gh = specs[0].decide(Invocation(args))
     if gh.isCacheable, args.first == "api", let request = ghRequest(args) {
         let command = "gh \(args)"
         check(!request.input, "\(command): cached, but gh sends --input's file")

@@ -47,7 +47,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     // The config only adds to a built-in policy: whatever a built-in rule decides for the
     // operations the file names, the configured policy decides too (or passes through, disabled).
-    _ = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide(["x"])
+    _ = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide(Invocation(["x"]))
     for tool in Policies.known {
         guard let builtIn = Policies.builtIn(tool) else { continue }
         let spec = config.apply(to: builtIn)
@@ -55,10 +55,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let named = settings.cacheable + Array(settings.ttl.keys) + Array(settings.stale.keys)
         for operation in named.prefix(16) {
             let args = operation.split(separator: " ").map(String.init)
-            let before = builtIn.decide(args), after = spec.decide(args)
+            let before = builtIn.decide(Invocation(args)), after = spec.decide(Invocation(args))
             if settings.disabled {
                 check(after.commandClass == .passthrough, "\(tool) disabled but \(after.commandClass)")
-            } else if builtIn.rules.contains(where: { $0.condition.holds(builtIn.shape(args)) }) {
+            } else if builtIn.rules.contains(where: { $0.condition.holds(builtIn.shape(args), in: Invocation(args)) }) {
                 check(after.commandClass == before.commandClass,
                       "\(tool) \(args): config turned \(before.commandClass) into \(after.commandClass)")
             }

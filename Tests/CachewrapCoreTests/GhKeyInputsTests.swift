@@ -4,7 +4,8 @@ import Testing
 
 /// Guards what gh's decisions put into the key: the variables, the login file, the repository
 /// context (none when the command names its repository), credential headers marked secret,
-/// and stdin.
+/// and stdin. Every decision is of a stated invocation, so the developer's GH_REPO or login
+/// cannot change one.
 @Suite struct GhKeyInputsTests {
     @Test func cacheableDecisionsCarryGhKeyEnv() {
         let d = GhPolicy.spec.decide(["pr", "list"])
@@ -13,18 +14,23 @@ import Testing
                      "GH_FORCE_TTY", "GLAMOUR_STYLE", "GH_DEBUG", "DEBUG"] {
             #expect(d.keyEnv.contains(name), "missing \(name)")
         }
-        #expect(d.identityFiles.count == 1)
-        #expect(d.identityFiles.first?.hasSuffix("hosts.yml") == true)
+        #expect(d.identityFiles == ["/nonexistent/.config/gh/hosts.yml"])
+    }
+
+    /// The login file gh reads: `$GH_CONFIG_DIR`, then `$XDG_CONFIG_HOME/gh`, then `~/.config/gh`.
+    @Test func hostsFileFollowsGhsConfigDirectory() {
+        func hosts(_ env: [String: String]) -> [String] { GhPolicy.spec.decide(["pr", "list"], environment: env).identityFiles }
+        #expect(hosts(["HOME": "/h"]) == ["/h/.config/gh/hosts.yml"])
+        #expect(hosts(["HOME": "/h", "XDG_CONFIG_HOME": "/x"]) == ["/x/gh/hosts.yml"])
+        #expect(hosts(["XDG_CONFIG_HOME": "/x", "GH_CONFIG_DIR": "/c"]) == ["/c/hosts.yml"])
+        #expect(hosts(["HOME": "/h", "GH_CONFIG_DIR": ""]) == ["/h/.config/gh/hosts.yml"], "empty is unset")
     }
 
     // MARK: Key context
 
-    /// GH_REPO in the test's own environment would make every gh call repository-free.
-    private var ghRepoUnset: Bool { Environment.get("GH_REPO").map { $0.isEmpty } ?? true }
-
     @Test func prListDependsOnTheRepository() {
-        guard ghRepoUnset else { return }
         #expect(GhPolicy.spec.decide(["pr", "list"]).context == .repository)
+        #expect(GhPolicy.spec.decide(["pr", "list"], environment: ["GH_REPO": ""]).context == .repository, "empty is unset")
         #expect(GhPolicy.spec.decide(["issue", "view", "7"]).context == .repository)
         #expect(GhPolicy.spec.decide(["repo", "view"]).context == .repository)
     }
@@ -34,6 +40,7 @@ import Testing
         #expect(GhPolicy.spec.decide(["pr", "list", "--repo", "o/r"]).context == KeyContext.none)
         #expect(GhPolicy.spec.decide(["pr", "list", "--repo=o/r"]).context == KeyContext.none)
         #expect(GhPolicy.spec.decide(["repo", "view", "cli/cli"]).context == KeyContext.none)
+        #expect(GhPolicy.spec.decide(["pr", "list"], environment: ["GH_REPO": "o/r"]).context == KeyContext.none)
     }
 
     @Test func apiContextFollowsPlaceholders() {

@@ -21,11 +21,20 @@ struct PolicyCase: Sendable, CustomTestStringConvertible {
         PolicyCase(argv: argv, expected: expected, operation: operation)
     }
 
-    /// Asserts `spec`'s decision for this argv.
-    func check(_ spec: PolicySpec, sourceLocation: SourceLocation = #_sourceLocation) {
-        let d = spec.decide(argv)
+    /// Asserts `spec`'s decision for this argv in `invocation` (by default one that states
+    /// nothing but the argv).
+    func check(_ spec: PolicySpec, in invocation: Invocation? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+        let d = spec.decide(invocation ?? Invocation(argv))
         #expect(d.commandClass == expected, "\(spec.tool) \(testDescription): \(d.reason)", sourceLocation: sourceLocation)
         if let operation { #expect(d.operation == operation, sourceLocation: sourceLocation) }
+    }
+}
+
+extension PolicySpec {
+    /// The decision for `argv` with `environment` and nothing else: no variable, directory or
+    /// terminal of the test process can change it.
+    func decide(_ argv: [String], environment: [String: String] = [:]) -> Decision {
+        decide(Invocation(argv, environment: Variables(environment)))
     }
 }
 

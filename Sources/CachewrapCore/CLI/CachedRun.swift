@@ -3,6 +3,8 @@
 /// running the tool (fail open) with one warning.
 struct CachedRun {
     let request: WrapRequest
+    /// What the policy decided from, read once when the call started: the key reads it too.
+    let invocation: Invocation
     let toolPath: String
     let policy: PolicySpec
     let decision: Decision
@@ -21,10 +23,10 @@ struct CachedRun {
             return runUncached(stdin: stdin.toolStdin)
         }
         let toolStdin: ToolStdin = options.noCache ? .inherited : stdin.toolStdin
-        let terminal = TerminalShape.ofStdout()
+        let terminal = invocation.terminal
         let location = CacheLocation.fromEnvironment()
-        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes, terminal: terminal,
-                              salt: WrapRequest.salt(of: location, writing: true))
+        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes,
+                              invocation: invocation, salt: WrapRequest.salt(of: location, writing: true))
         let lookup = CacheLookup(cid: key.cid, scope: decision.scope,
                                  requestedTTL: options.ttlSeconds ?? CachedRun.environmentTTL(), tool: policy.tool)
         let cache = location.directory

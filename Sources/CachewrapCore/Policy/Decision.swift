@@ -60,7 +60,7 @@ public enum KeyContext: String, Sendable {
     case workspace
 }
 
-/// A policy's decision on one argv, with the reason `explain` shows.
+/// A policy's decision on one invocation, with the reason `explain` shows.
 public struct Decision: Sendable, Equatable {
     public var commandClass: CommandClass
     public var reason: String

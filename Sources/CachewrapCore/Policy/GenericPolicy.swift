@@ -7,7 +7,7 @@ extension PolicySpec {
             Rule(.always, .cacheable(.command), "cachewrap -- CMD: caching was asked for", operation: name),
         ])
         spec.keyEnv = keyEnv
-        spec.context = { _ in .cwd }
+        spec.context = { _, _ in .cwd }
         spec.keysStdin = { _ in true }
         return spec
     }

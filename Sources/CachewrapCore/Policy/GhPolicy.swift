@@ -85,9 +85,9 @@ public enum GhPolicy {
             "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GH_FORCE_TTY",
             "GLAMOUR_STYLE", "GH_DEBUG", "DEBUG",  // debug runs add a trace to stderr
         ]
-        spec.identityFiles = { [hostsFile()] }
+        spec.identityFiles = { [hostsFile($0)] }
         spec.context = context
-        spec.scope = { GhScope.of($0) }
+        spec.scope = GhScope.of
         spec.keysStdin = { shape in shape.args.contains("-") || shape.args.contains { $0.hasSuffix("@-") } }
         spec.transient = ["(HTTP 429)", "(HTTP 500)", "(HTTP 502)", "(HTTP 503)", "(HTTP 504)", "HTTP 502:",
                           "HTTP 503:", "HTTP 504:", "API rate limit exceeded", "secondary rate limit",
@@ -99,12 +99,12 @@ public enum GhPolicy {
 
     /// The repository around the working directory, unless the command names one (`-R`,
     /// `GH_REPO`) or does not depend on one.
-    static func context(_ shape: ArgvShape) -> KeyContext {
+    static func context(_ shape: ArgvShape, _ invocation: Invocation) -> KeyContext {
         if shape.operation == "api" {
             return shape.args.contains { $0.contains("{owner}") || $0.contains("{repo}") || $0.contains("{branch}") }
                 ? .repository : .none
         }
-        let explicit = shape.has("-R") || shape.has("--repo") || Environment.get("GH_REPO").map { !$0.isEmpty } == true
+        let explicit = shape.has("-R") || shape.has("--repo") || invocation.environment.nonEmpty("GH_REPO") != nil
         let free = repositoryFree.contains(shape.operation) || repositoryFree.contains(shape.words.first ?? "")
         let namesRepo = shape.operation == "repo view" && !shape.arguments.isEmpty
         return explicit || free || namesRepo ? .none : .repository
@@ -119,9 +119,10 @@ public enum GhPolicy {
     }
 
     /// `$GH_CONFIG_DIR/hosts.yml`: whose token gh uses, so a login change is a new key.
-    static func hostsFile() -> String {
-        if let dir = Environment.get("GH_CONFIG_DIR"), !dir.isEmpty { return dir + "/hosts.yml" }
-        if let xdg = Environment.get("XDG_CONFIG_HOME"), !xdg.isEmpty { return xdg + "/gh/hosts.yml" }
-        return CacheLocation.homeDirectory() + "/.config/gh/hosts.yml"
+    static func hostsFile(_ invocation: Invocation) -> String {
+        let env = invocation.environment
+        if let dir = env.nonEmpty("GH_CONFIG_DIR") { return dir + "/hosts.yml" }
+        if let xdg = env.nonEmpty("XDG_CONFIG_HOME") { return xdg + "/gh/hosts.yml" }
+        return invocation.homeDirectory + "/.config/gh/hosts.yml"
     }
 }

@@ -69,8 +69,8 @@ public enum HFPolicy {
         // hf 2.x prints errors on stderr.
         HuggingFaceHub.apply(to: &spec, errorsOn: .stderr)
         // The local cache listing depends on relative `--cache-dir`/`--local-dir` paths.
-        spec.context = { ["cache list", "cache ls", "cache verify"].contains($0.operation) ? .cwd : .none }
-        spec.scope = { HubScope.hf($0) }
+        spec.context = { shape, _ in ["cache list", "cache ls", "cache verify"].contains(shape.operation) ? .cwd : .none }
+        spec.scope = HubScope.hf
         return spec
     }
 }
@@ -101,7 +101,7 @@ enum HuggingFaceHub {
     /// errors: stderr for hf 2.x, stdout (so either) for the legacy CLI.
     static func apply(to spec: inout PolicySpec, errorsOn stream: OutputCheck.Stream) {
         spec.keyEnv = keyEnv
-        spec.identityFiles = { tokenFiles() }
+        spec.identityFiles = tokenFiles
         spec.transient = transientPatterns.map { OutputCheck(stream, $0) }
         // The library does not retry a metadata call by itself.
         spec.retries = 3
@@ -109,11 +109,10 @@ enum HuggingFaceHub {
 
     /// The saved token and the list of stored tokens (`auth list`, `auth switch`): a login,
     /// logout or switch changes the key. `HF_TOKEN_PATH` wins over `$HF_HOME/token`; HF_HOME
-    /// defaults to `$XDG_CACHE_HOME/huggingface`, then `~/.cache/huggingface`. `env` is the
-    /// environment to read (the process's own, or a test's).
-    static func tokenFiles(_ env: (String) -> String? = Environment.get) -> [String] {
-        func value(_ name: String) -> String? { env(name).flatMap { $0.isEmpty ? nil : $0 } }
-        let userHome = value("HOME") ?? CacheLocation.homeDirectory()
+    /// defaults to `$XDG_CACHE_HOME/huggingface`, then `~/.cache/huggingface`.
+    static func tokenFiles(_ invocation: Invocation) -> [String] {
+        let value = invocation.environment.nonEmpty
+        let userHome = invocation.homeDirectory
         // The library runs `expanduser` on these paths, so `~/hf` is the home directory's `hf`.
         func expanded(_ path: String) -> String {
             path == "~" || path.hasPrefix("~/") ? userHome + path.dropFirst() : path

@@ -48,8 +48,8 @@ public enum HuggingFaceCLIPolicy {
         // stream, in case an older release used stderr).
         spec.failureMarkers = [OutputCheck(.either, "Not logged in")]
         // `scan-cache --dir cache` names a directory relative to the working directory.
-        spec.context = { $0.operation == "scan-cache" ? .cwd : .none }
-        spec.scope = { HubScope.hf($0) }
+        spec.context = { shape, _ in shape.operation == "scan-cache" ? .cwd : .none }
+        spec.scope = HubScope.hf
         return spec
     }
 }

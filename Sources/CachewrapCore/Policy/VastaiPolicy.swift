@@ -52,8 +52,7 @@ public enum VastaiPolicy {
                    .operation(["tfa delete", "tfa regen-codes"])]),
              .interactive, "asks for confirmation", invalidates: true),
         Rule(.operation(Set(mutatingVerbs.map { $0 + " *" })), .mutating, "changes state at Vast.ai or locally"),
-        Rule(.all([.operation(paging), .not(.flag(["--raw", "--full", "-q", "--quiet"])),
-                   .custom { _ in FileIO.isTerminal(1) }]),
+        Rule(.all([.operation(paging), .not(.flag(["--raw", "--full", "-q", "--quiet"])), .stdoutIsTerminal]),
              .interactive, "on a terminal, long output is paged through less"),
         Rule(.all([.operation(["show invoices-v1"]), .not(.flag(["--raw"]))]), .interactive,
              "asks 'Fetch next page?' when there is one"),
@@ -80,7 +79,7 @@ public enum VastaiPolicy {
         spec.singleWordGroups = singleWordCommands
         // rich and the table printer size their output from COLUMNS when stdout is a pipe.
         spec.keyEnv = ["VAST_API_KEY", "VAST_URL", "XDG_CONFIG_HOME", "NO_COLOR", "COLUMNS"]
-        spec.identityFiles = { keyFiles() }
+        spec.identityFiles = keyFiles
         // Its own flag, named as data: the standard table's word rules cover it too, but the
         // policy states what it knows rather than rely on them.
         spec.redaction.secretFlags.insert("--api-key")
@@ -96,16 +95,16 @@ public enum VastaiPolicy {
         // The daily search quota: `... Resets at 2030-03-17 17:46 UTC.`
         spec.quota = [OutputCheck(.stderr, "Resets at ")]
         spec.retries = 1
-        spec.scope = { HubScope.vastai($0) }
+        spec.scope = HubScope.vastai
         return spec
     }
 
     /// The saved API key and the 2FA session key (which vastai sends instead while it exists),
     /// under `$XDG_CONFIG_HOME/vastai` (when absolute, as the xdg package wants), else
-    /// `~/.config/vastai`. `env` is the environment to read (the process's own, or a test's).
-    static func keyFiles(_ env: (String) -> String? = Environment.get) -> [String] {
-        let home = env("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? CacheLocation.homeDirectory()
-        let config = env("XDG_CONFIG_HOME").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.config"
+    /// `~/.config/vastai`.
+    static func keyFiles(_ invocation: Invocation) -> [String] {
+        let xdg = invocation.environment["XDG_CONFIG_HOME"]
+        let config = xdg.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? invocation.homeDirectory + "/.config"
         return [config + "/vastai/vast_api_key", config + "/vastai/vast_tfa_key"]
     }
 }

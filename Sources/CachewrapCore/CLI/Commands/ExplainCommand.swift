@@ -13,7 +13,8 @@ enum ExplainCommand {
                 """)
             return 0
         }
-        let decision = policy.decide(request.arguments.map(\.text))
+        let invocation = request.invocation()
+        let decision = policy.decide(invocation)
         var lines = [
             "tool:      \(policy.tool) (\(path))",
             "operation: \(decision.operation)",
@@ -34,7 +35,8 @@ enum ExplainCommand {
         lines.append("ttl:       \(Duration.format(seconds: requested ?? decision.ttlSeconds)) (\(source))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
         // The key names the program found, as `cachewrap key` does; not the words shown above.
-        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: located ?? request.tool)
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: located ?? request.tool,
+                                        invocation: invocation)
         lines.append("key:       \(key.cid)")
         if let salt = key.saltOrigin { lines.append("salt:      \(salt.summary)") }
         if case .object(let fields) = key.document {
@@ -42,15 +44,15 @@ enum ExplainCommand {
         }
         lines.append("scope:     \(decision.scope.description)")
         let lookup = CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: requested, tool: policy.tool)
-        lines.append("now:       \(status(lookup))")
+        lines.append("now:       \(status(lookup, now: invocation.clock()))")
         Console.output(lines.joined(separator: "\n") + "\n")
         return 0
     }
 
     /// Hit, expired, superseded, damaged or miss for this key right now, found as a real call
     /// finds it (`CacheLookup.find`), read without touching counters.
-    private static func status(_ lookup: CacheLookup) -> String {
-        let now = Clock.nowMs(), ttl = lookup.requestedTTL
+    private static func status(_ lookup: CacheLookup, now: Int64) -> String {
+        let ttl = lookup.requestedTTL
         switch lookup.find(cache: CacheLocation.fromEnvironment().directory) {
         case .missing: return "miss (nothing cached)"
         case .damaged(let damage): return "miss (the cached answer is damaged: \(damage.message); the next call drops it)"

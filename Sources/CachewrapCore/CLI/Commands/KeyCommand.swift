@@ -7,9 +7,10 @@ enum KeyCommand {
         guard let policy = request.policy() else {
             throw .usage("'\(request.tool)' has no caching policy, so it has no key (use 'cachewrap key -- \(request.tool) ...')")
         }
-        let decision = policy.decide(request.arguments.map(\.text))
+        let invocation = request.invocation()
+        let decision = policy.decide(invocation)
         let path = (try? ToolLocator().locate(request.tool)) ?? request.tool
-        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path)
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path, invocation: invocation)
         let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         if asJSON {
             Console.output(JSONValue.object([
