@@ -92,10 +92,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         check(shape.words.count <= args.count, "\(spec.tool): more words than arguments")
         check(shape.operationDepth <= shape.words.count, "\(spec.tool): operation deeper than the words")
         check(shape.arguments.count == shape.words.count - shape.operationDepth, "\(spec.tool): arguments")
-        let decision = spec.decide(args)
+        let decision = spec.decide(Invocation(args))
         check(!decision.operation.isEmpty || args.allSatisfy(\.isEmpty), "\(spec.tool): empty operation for \(args)")
         check(decision.redaction.redact(args).keys.allSatisfy { args.indices.contains($0) }, "\(spec.tool): secret index outside argv")
-        if decision.commandClass == .cacheable {
+        if decision.isCacheable {
             check(!decision.invalidates, "\(spec.tool): a cacheable command invalidates")
             check(decision.ttlSeconds > 0, "\(spec.tool): cacheable with ttl \(decision.ttlSeconds)")
         }
@@ -104,8 +104,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     // gh api: cached only when gh would send a GET or HEAD (a GraphQL query: POST), no body,
     // and every credential header is kept out of the key in plain text.
-    let gh = specs[0].decide(args)
-    if gh.commandClass == .cacheable, args.first == "api", let request = ghRequest(args) {
+    let gh = specs[0].decide(Invocation(args))
+    if gh.isCacheable, args.first == "api", let request = ghRequest(args) {
         let command = "gh \(args)"
         check(!request.input, "\(command): cached, but gh sends --input's file")
         check(!request.typed.contains { $0.split(separator: "=", maxSplits: 1).dropFirst().first?.hasPrefix("@") == true },

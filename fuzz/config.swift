@@ -45,9 +45,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for name in settings.env { check(ConfigSchema.isEnvironmentName(name), "\(tool) env '\(name)'") }
     }
 
-    // The config only adds to a built-in policy: whatever a built-in rule decides for the
-    // operations the file names, the configured policy decides too (or passes through, disabled).
-    _ = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide(["x"])
+    // The config only adds to a built-in policy: whatever a built-in rule read before the
+    // config's decides for the operations the file names, the configured policy decides too (or
+    // passes through, disabled). In an agent's table the config's rules come after the safety
+    // rules only (`PolicySpec.configRules`): `cacheable = ["mcp list"]` may cache what the
+    // built-in table passes through as a subcommand.
+    _ = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide(Invocation(["x"]))
     for tool in Policies.known {
         guard let builtIn = Policies.builtIn(tool) else { continue }
         let spec = config.apply(to: builtIn)
@@ -55,14 +58,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let named = settings.cacheable + Array(settings.ttl.keys) + Array(settings.stale.keys)
         for operation in named.prefix(16) {
             let args = operation.split(separator: " ").map(String.init)
-            let before = builtIn.decide(args), after = spec.decide(args)
+            let before = builtIn.decide(Invocation(args)), after = spec.decide(Invocation(args))
             if settings.disabled {
                 check(after.commandClass == .passthrough, "\(tool) disabled but \(after.commandClass)")
-            } else if builtIn.rules.contains(where: { $0.condition.holds(builtIn.shape(args)) }) {
+            } else if let rule = builtIn.rules.firstIndex(where: { $0.condition.holds(builtIn.shape(args), in: Invocation(args)) }),
+                      rule < builtIn.configRules?.index ?? builtIn.rules.count {
                 check(after.commandClass == before.commandClass,
                       "\(tool) \(args): config turned \(before.commandClass) into \(after.commandClass)")
             }
-            if after.commandClass == .cacheable { check(after.ttlSeconds >= 0, "negative ttl \(after.ttlSeconds)") }
+            if after.isCacheable { check(after.ttlSeconds >= 0, "negative ttl \(after.ttlSeconds)") }
         }
     }
     return 0

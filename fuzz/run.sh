@@ -54,9 +54,10 @@ run() {
     local t=$1 work=$out/work/$1
     mkdir -p "$out/corpus/$t" "$out/crashes/$t" "$work" "$root/fuzz/corpus/$t"
     touch "$work/started"
-    # In a scratch directory with a scratch HOME and no stdin: policies look for settings files
-    # relative to both, and at whether stdin carries data. New inputs go to the first corpus
-    # directory (.build-fuzz/corpus), so the seeds in git stay as they are.
+    # In a scratch directory with a scratch HOME and no stdin, so nothing a target reads comes
+    # from the developer's files (policies read only the invocation a target states). New
+    # inputs go to the first corpus directory (.build-fuzz/corpus), so the seeds in git stay
+    # as they are.
     # Leak detection is off: LeakSanitizer reports Swift's lazily built globals (rule tables)
     # whose pointers sit in spare bits of enum payloads, which it cannot see. Swift's own
     # backtracer is off too: it reads the crashed stack in a way AddressSanitizer reports as a

@@ -19,13 +19,13 @@ import Testing
     func aListedSubcommandIsCached(tool: String) {
         let spec = Self.spec(tool, ["mcp list", "plugin *"])
         let decision = spec.decide(["mcp", "list"])
-        #expect(decision.commandClass == .cacheable, "\(decision.reason)")
+        #expect(decision.commandClass == .cacheable(.live), "\(decision.reason)")
         #expect(decision.operation == "mcp list" && decision.ttlSeconds == TTLClass.live.seconds)
         #expect(decision.context == KeyContext.none, "not a prompt: no workspace in the key")
-        #expect(spec.decide(["plugin", "list", "--json"]).commandClass == .cacheable)
+        #expect(spec.decide(["plugin", "list", "--json"]).commandClass == .cacheable(.live))
         #expect(spec.decide(["mcp", "add", "x"]).commandClass == Policies.builtIn(tool)!.decide(["mcp", "add", "x"]).commandClass,
                 "an operation not listed keeps its built-in class")
-        #expect(Policies.builtIn(tool)!.decide(["mcp", "list"]).commandClass != .cacheable, "the built-in is unchanged")
+        #expect(Policies.builtIn(tool)!.decide(["mcp", "list"]).isCacheable == false, "the built-in is unchanged")
     }
 
     @Test(arguments: [
@@ -66,7 +66,7 @@ import Testing
             let builtIn = Policies.builtIn(tool)!
             #expect(Array(spec.rules.prefix(builtIn.rules.count)).map(\.reason) == builtIn.rules.map(\.reason))
             #expect(spec.rules.count == builtIn.rules.count + 1)
-            #expect(spec.decide(["extension", "list"]).commandClass == .cacheable)
+            #expect(spec.decide(["extension", "list"]).commandClass == .cacheable(.live))
         }
     }
 }

@@ -36,10 +36,10 @@ import Testing
             "pr ready-check" = "30s"
             """)
         let ready = spec.decide(["pr", "ready-check", "12", "--json", "state"])
-        #expect(ready.commandClass == .cacheable && ready.operation == "pr ready-check" && ready.ttlSeconds == 30)
-        #expect(spec.decide(["extension", "list"]).commandClass == .cacheable)
+        #expect(ready.commandClass == .cacheable(.live) && ready.operation == "pr ready-check" && ready.ttlSeconds == 30)
+        #expect(spec.decide(["extension", "list"]).commandClass == .cacheable(.live))
         #expect(spec.decide(["extension", "list"]).ttlSeconds == TTLClass.live.seconds)
-        #expect(spec.decide(["foo"]).commandClass == .cacheable)
+        #expect(spec.decide(["foo"]).commandClass == .cacheable(.live))
         #expect(spec.decide(["foo", "bar"]).commandClass == .passthrough, "\"foo\" is one operation, not a group")
         // Built-in safety rules come first and win.
         #expect(spec.decide(["auth", "token"]).commandClass == .passthrough)

@@ -103,7 +103,7 @@ import Testing
             guard file.seed else { continue }
             let spec = tool == "generic" ? PolicySpec.generic(command: "make", keyEnv: []) : Policies.builtIn(tool)
             guard let spec else { Issue.record("\(file.name): no policy named '\(tool)'"); continue }
-            #expect(spec.rules.contains { $0.condition.holds(spec.shape(args)) }, "\(file.name): \(args)")
+            #expect(spec.rules.contains { $0.condition.holds(spec.shape(args), in: Invocation(args)) }, "\(file.name): \(args)")
         }
     }
 }

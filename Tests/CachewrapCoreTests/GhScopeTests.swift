@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CachewrapCore
@@ -7,8 +8,8 @@ import Testing
 /// command whose repository cannot be known must take the whole host: too narrow a scope
 /// replays a stale answer, too wide one only costs a hit.
 @Suite struct GhScopeTests {
-    /// One argv, the environment gh would see (nothing else is read but the git context), and
-    /// the scope expected.
+    /// One argv, the environment gh would see (nothing else is read but the git context of the
+    /// invocation's working directory, `/`, which has none), and the scope expected.
     struct Case: Sendable, CustomTestStringConvertible {
         let argv: [String]
         let env: [String: String]
@@ -26,8 +27,8 @@ import Testing
     }
 
     /// Host-wide commands are checked with GH_REPO set to another repository: without it, a
-    /// command that wrongly fell through to the repository lookup would find none here (the
-    /// test's working directory has no remotes) and pass by accident.
+    /// command that wrongly fell through to the repository lookup would find none here (there is
+    /// no checkout at `/`) and pass by accident.
     static func host(_ argv: [String], _ host: String = "github.com", env: [String: String] = ["GH_REPO": "o/elsewhere"]) -> Case {
         Case(argv: argv, env: env, expected: Scope(area: "gh:" + host))
     }
@@ -81,24 +82,45 @@ import Testing
     @Test(arguments: cases)
     func scope(_ c: Case) {
         let shape = GhPolicy.spec.shape(c.argv)
-        #expect(GhScope.of(shape, environment: { c.env[$0] }) == c.expected)
+        #expect(GhScope.of(shape, Invocation(c.argv, environment: Variables(c.env))) == c.expected)
     }
 
     /// `decide` carries the scope to the cache: for the cacheable call that stores an answer and
-    /// for the mutation that must drop it, and they name the same repository. (The process
-    /// environment is read here, which another suite may change: only the item is checked.)
+    /// for the mutation that must drop it, and they name the same repository.
     @Test func decisionsCarryTheScope() {
+        let scope = Scope(area: "gh:github.com", item: "o/r")
         let read = GhPolicy.spec.decide(["pr", "list", "-R", "o/r"])
         let create = GhPolicy.spec.decide(["pr", "create", "-R", "o/r", "--title", "t", "--body", "b"])
         let post = GhPolicy.spec.decide(["api", "-X", "POST", "repos/o/r/pulls", "-f", "title=t"])
-        #expect(read.commandClass == .cacheable && read.scope.item == "o/r")
-        #expect(create.commandClass == .mutating && create.invalidates && create.scope.item == "o/r")
-        #expect(post.commandClass == .mutating && post.invalidates && post.scope.item == "o/r")
-        #expect(read.scope.area.hasPrefix("gh:") && read.scope.area == create.scope.area)
+        #expect(read.commandClass == .cacheable(.live) && read.scope == scope)
+        #expect(create.commandClass == .mutating && create.invalidates && create.scope == scope)
+        #expect(post.commandClass == .mutating && post.invalidates && post.scope == scope)
         // An interactive create drops its scope too (it is exec'd after the drop).
         let prompt = GhPolicy.spec.decide(["pr", "create", "-R", "o/r"])
-        #expect(prompt.commandClass == .interactive && prompt.invalidates && prompt.scope.item == "o/r")
+        #expect(prompt.commandClass == .interactive && prompt.invalidates && prompt.scope == scope)
         // A call that neither stores nor changes anything keeps the tool-wide default.
         #expect(GhPolicy.spec.decide(["auth", "token"]).scope == .tool("gh"))
+    }
+
+    /// Without `-R` or GH_REPO, the checkout the invocation runs in names the repository: its
+    /// git files are read once, so the scope and the key's repository context cannot disagree
+    /// even if the checkout changes in between.
+    @Test func theCheckoutAroundTheWorkingDirectoryNamesTheRepository() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cw-gh-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/.git", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func remote(_ url: String) throws {
+            try "[remote \"origin\"]\n\turl = \(url)\n".write(toFile: dir + "/.git/config", atomically: true, encoding: .utf8)
+        }
+        try "ref: refs/heads/main\n".write(toFile: dir + "/.git/HEAD", atomically: true, encoding: .utf8)
+        try remote("https://github.com/O/R.git")
+        let invocation = Invocation(["pr", "list"], workingDirectory: dir + "/src")
+        let decision = GhPolicy.spec.decide(invocation)
+        #expect(decision.context == .repository)
+        #expect(decision.scope == Scope(area: "gh:github.com", item: "o/r"))
+        try remote("https://github.com/o/other.git")
+        #expect(invocation.git.map { String(decoding: $0.remoteLines, as: UTF8.self) }
+                == "[remote \"origin\"]\nurl = https://github.com/O/R.git", "read once, when the scope asked")
+        #expect(GhPolicy.spec.decide(Invocation(["pr", "list"], workingDirectory: dir)).scope.item == "o/other")
     }
 }

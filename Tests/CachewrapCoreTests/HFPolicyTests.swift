@@ -134,13 +134,16 @@ import Testing
     }
 
     @Test func tokenFilesFollowTheLibrary() {
-        func files(_ env: [String: String]) -> [String] { HuggingFaceHub.tokenFiles { env[$0] } }
-        #expect(files(["HOME": "/h"]).count == 2)
+        /// `home`: the password database's, for a call without HOME.
+        func files(_ env: [String: String], home: String? = nil) -> [String] {
+            HuggingFaceHub.tokenFiles(Invocation([], environment: Variables(env), homeDirectory: home))
+        }
+        #expect(files(["HOME": "/h"]) == ["/h/.cache/huggingface/token", "/h/.cache/huggingface/stored_tokens"])
         #expect(files(["HF_HOME": "/hf"]) == ["/hf/token", "/hf/stored_tokens"])
         #expect(files(["XDG_CACHE_HOME": "/x"]) == ["/x/huggingface/token", "/x/huggingface/stored_tokens"])
         #expect(files(["HF_HOME": "/hf", "HF_TOKEN_PATH": "/t/tok"]) == ["/t/tok", "/t/stored_tokens"])
-        #expect(files(["HF_HOME": "~/hf"]).first == CacheLocation.homeDirectory() + "/hf/token")
-        #expect(files([:]).first == CacheLocation.homeDirectory() + "/.cache/huggingface/token")
+        #expect(files(["HOME": "/h", "HF_HOME": "~/hf"]).first == "/h/hf/token")
+        #expect(files([:], home: "/pw").first == "/pw/.cache/huggingface/token")
     }
 
     @Test func legacyNotLoggedInIsNeverStored() {

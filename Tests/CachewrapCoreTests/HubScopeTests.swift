@@ -11,7 +11,7 @@ import Testing
     static let hub = "hf:https://huggingface.co"
 
     static func hf(_ argv: [String], _ env: [String: String] = [:]) -> Scope {
-        HubScope.hf(HFPolicy.spec.shape(argv), environment: { env[$0] })
+        HubScope.hf(HFPolicy.spec.shape(argv), Invocation(argv, environment: Variables(env)))
     }
 
     @Test(arguments: [
@@ -43,7 +43,7 @@ import Testing
 
     /// The legacy CLI shares the Hub's scopes: `tag REPO -l` reads what `hf repos tag` changes.
     @Test func huggingFaceCLIShareTheHubsScopes() {
-        func cli(_ argv: [String]) -> Scope { HubScope.hf(HuggingFaceCLIPolicy.spec.shape(argv), environment: { _ in nil }) }
+        func cli(_ argv: [String]) -> Scope { HubScope.hf(HuggingFaceCLIPolicy.spec.shape(argv), Invocation(argv)) }
         #expect(cli(["tag", "org/name", "-l"]) == Scope(area: Self.hub, item: "org/name"))
         #expect(cli(["upload", "org/name", "file.bin"]) == Self.hf(["upload", "org/name", "file.bin"]))
         #expect(cli(["scan-cache"]) == Scope(area: "hf-cache"))
@@ -54,7 +54,7 @@ import Testing
     @Test func hfDecisionsCarryTheScope() {
         let read = HFPolicy.spec.decide(["models", "info", "org/name"])
         let upload = HFPolicy.spec.decide(["upload", "org/name", "."])
-        #expect(read.commandClass == .cacheable && read.scope.item == "org/name")
+        #expect(read.commandClass == .cacheable(.metadata) && read.scope == Scope(area: Self.hub, item: "org/name"))
         #expect(upload.commandClass == .mutating && upload.invalidates && upload.scope == read.scope)
     }
 
@@ -64,7 +64,7 @@ import Testing
     static func vastai(_ argv: [String], _ env: [String: String] = [:]) -> Scope {
         var env = env
         env["HOME"] = env["HOME"] ?? "/nonexistent-cachewrap-home"
-        return HubScope.vastai(VastaiPolicy.spec.shape(argv), environment: { env[$0] })
+        return HubScope.vastai(VastaiPolicy.spec.shape(argv), Invocation(argv, environment: Variables(env)))
     }
 
     @Test func vastaiAreaIsTheEndpointAndTheAccount() {

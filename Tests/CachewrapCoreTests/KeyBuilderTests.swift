@@ -1,4 +1,3 @@
-import Glibc
 import Testing
 
 @testable import CachewrapCore
@@ -7,54 +6,49 @@ import Testing
 /// still separate identities, non-UTF-8 argv keys distinctly, stdin and terminal shape join the
 /// key, and the CID is the `bafkrei…` CIDv1 of exactly the canonical document bytes.
 ///
-/// The suite sets environment variables, so it is serialized and restores what it changed.
-@Suite(.serialized) struct KeyBuilderTests {
-    static let pipe = TerminalShape(isTerminal: false, columns: 0, rows: 0)
-
+/// Every key is built from a stated `Invocation`, so the suite reads nothing of the test process
+/// and runs in parallel with the rest.
+@Suite struct KeyBuilderTests {
     static let salt = Salt(bytes: Array(repeating: 7, count: Salt.size), origin: .local)
 
     static func decision(keyEnv: [String] = ["GH_TOKEN", "GH_HOST"]) -> Decision {
-        var d = Decision(.cacheable, "test", operation: "pr list")
+        var d = Decision(.cacheable(.live), "test", operation: "pr list")
         d.keyEnv = keyEnv
         return d
     }
 
     static func key(_ args: [Argument] = [Argument("pr"), Argument("list")], decision: Decision = decision(),
-                    stdin: String? = nil, terminal: TerminalShape = pipe, salt: Salt = salt) -> InvocationKey {
-        KeyBuilder(tool: "gh", toolPath: "/usr/bin/gh", arguments: args, decision: decision,
-                   stdin: stdin.map { Array($0.utf8) }, terminal: terminal, salt: SaltProvider(fixed: salt)).build()
-    }
-
-    /// Runs `body` with `values` set (nil unsets), then restores the previous environment.
-    static func withEnvironment<T>(_ values: [String: String?], _ body: () throws -> T) rethrows -> T {
-        let saved = values.keys.map { ($0, Environment.get($0)) }
-        for (name, value) in values {
-            if let value { setenv(name, value, 1) } else { unsetenv(name) }
-        }
-        defer {
-            for (name, value) in saved {
-                if let value { setenv(name, value, 1) } else { unsetenv(name) }
-            }
-        }
-        return try body()
+                    stdin: String? = nil, environment: Variables = [:], workingDirectory: String = "/",
+                    terminal: TerminalShape = .pipe, salt: Salt = salt) -> InvocationKey {
+        let invocation = Invocation(args.map(\.text), environment: environment, workingDirectory: workingDirectory,
+                                    terminal: terminal)
+        return KeyBuilder(tool: "gh", toolPath: "/usr/bin/gh", arguments: args, decision: decision,
+                          stdin: stdin.map { Array($0.utf8) }, invocation: invocation, salt: SaltProvider(fixed: salt)).build()
     }
 
     @Test func secretEnvIsDigestedNotStored() {
-        Self.withEnvironment(["GH_TOKEN": "some-secret", "GH_HOST": "github.example"]) {
-            let key = Self.key()
-            #expect(!key.text.contains("some-secret"))
-            #expect(key.text.contains("sha256:"))
-            #expect(key.text.contains(Secret.digest(name: "GH_TOKEN", value: Array("some-secret".utf8), salt: Self.salt.bytes)))
-            // A host is not a secret: it stays readable.
-            #expect(key.text.contains("\"GH_HOST\":\"github.example\""))
-        }
+        let key = Self.key(environment: ["GH_TOKEN": "some-secret", "GH_HOST": "github.example"])
+        #expect(!key.text.contains("some-secret"))
+        #expect(key.text.contains("sha256:"))
+        #expect(key.text.contains(Secret.digest(name: "GH_TOKEN", value: Array("some-secret".utf8), salt: Self.salt.bytes)))
+        // A host is not a secret: it stays readable.
+        #expect(key.text.contains("\"GH_HOST\":\"github.example\""))
+    }
+
+    /// A value is digested as the bytes the tool gets, not as repaired text: two secrets that
+    /// differ only in invalid UTF-8 still key apart.
+    @Test func secretValuesAreDigestedAsBytes() {
+        func key(_ value: [UInt8]) -> InvocationKey { Self.key(environment: Variables(bytes: ["GH_TOKEN": value])) }
+        let raw: [UInt8] = [0x61, 0xff], other: [UInt8] = [0x61, 0xfe]
+        #expect(key(raw).text.contains(Secret.digest(name: "GH_TOKEN", value: raw, salt: Self.salt.bytes)))
+        #expect(key(raw).cid != key(other).cid)
     }
 
     @Test func differentTokensGiveDifferentKeys() {
-        let a = Self.withEnvironment(["GH_TOKEN": "some-secret"]) { Self.key() }
-        let b = Self.withEnvironment(["GH_TOKEN": "other-secret"]) { Self.key() }
-        let none = Self.withEnvironment(["GH_TOKEN": nil]) { Self.key() }
-        let again = Self.withEnvironment(["GH_TOKEN": "some-secret"]) { Self.key() }
+        let a = Self.key(environment: ["GH_TOKEN": "some-secret"])
+        let b = Self.key(environment: ["GH_TOKEN": "other-secret"])
+        let none = Self.key(environment: [:])
+        let again = Self.key(environment: ["GH_TOKEN": "some-secret"])
         #expect(a.cid != b.cid)
         #expect(a.cid != none.cid)
         #expect(a.cid == again.cid)
@@ -62,15 +56,22 @@ import Testing
     }
 
     @Test func hostChangesTheKey() {
-        let a = Self.withEnvironment(["GH_HOST": "github.com"]) { Self.key() }
-        let b = Self.withEnvironment(["GH_HOST": "ghe.example"]) { Self.key() }
+        let a = Self.key(environment: ["GH_HOST": "github.com"])
+        let b = Self.key(environment: ["GH_HOST": "ghe.example"])
         #expect(a.cid != b.cid)
     }
 
     @Test func variablesOutsideTheAllowlistDoNotMatter() {
-        let a = Self.withEnvironment(["CACHEWRAP_TEST_UNRELATED": "1"]) { Self.key() }
-        let b = Self.withEnvironment(["CACHEWRAP_TEST_UNRELATED": "2"]) { Self.key() }
+        let a = Self.key(environment: ["CACHEWRAP_TEST_UNRELATED": "1"])
+        let b = Self.key(environment: ["CACHEWRAP_TEST_UNRELATED": "2"])
         #expect(a.cid == b.cid)
+    }
+
+    /// `COPILOT_PROVIDER_*` stands for every variable with that prefix, and only those.
+    @Test func aPrefixNamesEveryVariableWithIt() {
+        let d = Self.decision(keyEnv: ["COPILOT_PROVIDER_*"])
+        let key = Self.key(decision: d, environment: ["COPILOT_PROVIDER_A": "1", "COPILOT_PROVIDER_B": "2", "COPILOT_X": "3"])
+        #expect(key.text.contains(#""env":{"COPILOT_PROVIDER_A":"1","COPILOT_PROVIDER_B":"2"}"#), "\(key.text)")
     }
 
     @Test func sameSecretUnderTwoNamesDigestsDifferently() {
@@ -136,14 +137,14 @@ import Testing
     }
 
     @Test func terminalShapeChangesTheKey() {
-        let piped = Self.key(terminal: Self.pipe)
+        let piped = Self.key(terminal: .pipe)
         let narrow = Self.key(terminal: TerminalShape(isTerminal: true, columns: 80, rows: 24))
         let wide = Self.key(terminal: TerminalShape(isTerminal: true, columns: 120, rows: 24))
         #expect(Set([piped.cid, narrow.cid, wide.cid]).count == 3)
     }
 
     @Test func cidIsTheCIDOfTheCanonicalDocument() {
-        let key = Self.withEnvironment(["GH_TOKEN": "some-secret"]) { Self.key() }
+        let key = Self.key(environment: ["GH_TOKEN": "some-secret"])
         #expect(key.cid.hasPrefix("bafkrei"))
         #expect(key.cid.count == 59)
         #expect(key.cid == CID.of(key.document.canonicalBytes))
@@ -154,7 +155,7 @@ import Testing
     }
 
     @Test func documentHoldsVersionToolAndArgv() {
-        let key = Self.withEnvironment(["GH_TOKEN": nil, "GH_HOST": nil]) { Self.key() }
+        let key = Self.key(environment: [:])
         #expect(key.text.contains("\"v\":1"))
         #expect(key.text.contains("\"tool\":\"gh\""))
         #expect(key.text.contains("\"argv\":[\"pr\",\"list\"]"))
@@ -167,11 +168,10 @@ import Testing
     /// `pr list` as much as for `--version`, and no path keeps two machines' keys apart.
     @Test(arguments: [TTLClass.static, .live])
     func everyClassKeysOnTheProgramsContent(ttl: TTLClass) throws {
-        var d = Self.decision(keyEnv: [])
-        d.ttlClass = ttl
+        let d = Decision(.cacheable(ttl), "test", operation: "version")
         func key(_ path: String) -> InvocationKey {
             KeyBuilder(tool: "gh", toolPath: path, arguments: [Argument("--version")], decision: d,
-                       stdin: nil, terminal: Self.pipe, salt: SaltProvider(fixed: Self.salt)).build()
+                       stdin: nil, invocation: Invocation(["--version"]), salt: SaltProvider(fixed: Self.salt)).build()
         }
         let content = try #require(FileIO.readFile("/bin/sh", limit: Int.max))
         let sh = key("/bin/sh")
@@ -184,9 +184,9 @@ import Testing
     @Test func cwdContextJoinsTheKey() {
         var d = Self.decision(keyEnv: [])
         d.context = .cwd
-        let key = Self.key(decision: d)
-        let cwd = KeyBuilder.currentDirectory()
-        #expect(key.text.contains(#""context":{"cwd":"\#(cwd)"}"#), "\(key.text)")
+        let key = Self.key(decision: d, workingDirectory: "/work/project")
+        #expect(key.text.contains(#""context":{"cwd":"/work/project"}"#), "\(key.text)")
+        #expect(key.cid != Self.key(decision: d, workingDirectory: "/work/other").cid)
         #expect(key.cid != Self.key(decision: Self.decision(keyEnv: [])).cid)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 
 @testable import CachewrapCore
@@ -6,7 +5,8 @@ import Testing
 /// Guards the claude, gemini and copilot policies (docs/architecture.md, Policies): a one-shot prompt is
 /// cached for an hour keyed on workspace and stdin; any write grant (flag, mode, tool list,
 /// variable, settings file) makes the call mutating; resumed sessions pass through; the rest is
-/// interactive. Uses the shared `PolicyCase`.
+/// interactive. Uses the shared `PolicyCase`; what a call reads besides its argv (stdin,
+/// variables, settings files) is guarded by `LLMInvocationTests`.
 @Suite struct LLMPolicyTests {
     static let claudeCases: [PolicyCase] = [
         .cache(["-p", "explain this function"], "prompt", .prompt),
@@ -98,11 +98,12 @@ import Testing
         .never(.interactive, ["--model", "gpt-5"]),
     ]
 
-    /// The built-in policy without the developer's config.toml or settings files, so their own
-    /// ~/.claude or ~/.gemini settings cannot change a verdict (settings have their own tests).
+    /// The built-in policy without settings files: a test's invocation has no home and works in
+    /// `/`, but the machine's managed settings (/etc/claude-code) could still change a verdict
+    /// (settings have their own tests).
     static func isolated(_ agent: LLMAgent) -> PolicySpec {
         var agent = agent
-        agent.settingsFiles = { [] }
+        agent.settingsFiles = { _ in [] }
         return agent.spec
     }
 
@@ -120,7 +121,7 @@ import Testing
         let agents = ["claude": ClaudePolicy.agent, "gemini": GeminiPolicy.agent, "copilot": CopilotPolicy.agent]
         let spec = Self.isolated(try #require(agents[tool]))
         let d = spec.decide(["-p", "q"])
-        #expect(d.commandClass == .cacheable && d.operation == "prompt")
+        #expect(d.commandClass == .cacheable(.prompt) && d.operation == "prompt")
         #expect(d.context == .workspace && d.keysStdin)
         #expect(d.ttlSeconds == 3600 && d.retries == 1)
         let version = spec.decide(["--version"])
@@ -151,53 +152,14 @@ import Testing
         for file in ["CLAUDE.md", ".claude/settings.json", ".claude/settings.local.json"] {
             #expect(claude.contains(file), "claude misses \(file)")
         }
-        #expect(claude.contains { $0.hasSuffix("/settings.json") && $0.hasPrefix("/") }, "user settings")
+        #expect(claude.contains("/nonexistent/.claude/settings.json") && claude.contains("/nonexistent/.claude/CLAUDE.md"),
+                "user settings and instructions, under the home")
+        let configured = Self.isolated(ClaudePolicy.agent).decide(["-p", "q"], environment: ["CLAUDE_CONFIG_DIR": "/cfg"])
+        #expect(configured.identityFiles.contains("/cfg/settings.json") && configured.identityFiles.contains("/cfg/CLAUDE.md"))
         let gemini = Self.isolated(GeminiPolicy.agent).decide(["-p", "q"]).identityFiles
         #expect(gemini.contains("GEMINI.md") && gemini.contains(".gemini/settings.json"))
-    }
-
-    // MARK: What the table cannot show
-
-    /// `claude -p` with no prompt word is a prompt only when stdin carries one.
-    @Test func promptFromStdinAlone() {
-        let agent = ClaudePolicy.agent
-        let bare = ClaudePolicy.spec.shape(["-p", "--model", "opus"])
-        #expect(agent.hasPrompt(bare, stdinCarriesData: { true }))
-        #expect(!agent.hasPrompt(bare, stdinCarriesData: { false }))
-        #expect(GeminiPolicy.agent.hasPrompt(GeminiPolicy.spec.shape(["-p", "q"]), stdinCarriesData: { false }))
-        #expect(!GeminiPolicy.agent.hasPrompt(GeminiPolicy.spec.shape(["-p", ""]), stdinCarriesData: { false }))
-    }
-
-    @Test(arguments: [
-        ("claude", #"{"permissions": {"allow": ["Read", "Bash(npm test:*)"]}}"#, CommandClass.mutating),
-        ("claude", #"{"permissions":{"allow":[ "Edit" ],"deny":[]}}"#, .mutating),
-        ("claude", #"{"permissions": {"defaultMode": "acceptEdits"}}"#, .mutating),
-        ("claude", #"{"permissions": {"allow": ["Read", "WebFetch(domain:x.dev)"], "deny": ["Bash", "Edit"]}}"#, .cacheable),
-        ("claude", #"{"model": "opus"}"#, .cacheable),
-        ("gemini", #"{"tools": {"allowed": ["run_shell_command(git status)"]}}"#, .mutating),
-        ("gemini", #"{"general": {"defaultApprovalMode": "auto_edit"}}"#, .mutating),
-        ("gemini", #"{"tools": {"allowed": ["read_file"]}, "general": {"defaultApprovalMode": "plan"}}"#, .cacheable),
-    ])
-    func settingsFilesCanGrantWrites(tool: String, json: String, expected: CommandClass) throws {
-        let path = NSTemporaryDirectory() + "cachewrap-llm-settings-\(UUID().uuidString).json"
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(json.utf8)))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        var agent = tool == "claude" ? ClaudePolicy.agent : GeminiPolicy.agent
-        agent.settingsFiles = { [path] }
-        #expect(agent.spec.decide(["-p", "q"]).commandClass == expected, "\(json)")
-        #expect(agent.spec.decide(["--version"]).commandClass == .cacheable, "settings only matter for prompts")
-    }
-
-    @Test func claudeInlineSettingsCanGrantWrites() {
-        let spec = Self.isolated(ClaudePolicy.agent)
-        #expect(spec.decide(["-p", "q", "--settings", #"{"permissions":{"allow":["Write"]}}"#]).commandClass == .mutating)
-        #expect(spec.decide(["-p", "q", "--settings", #"{"permissions":{"allow":["Read"]}}"#]).commandClass == .cacheable)
-    }
-
-    @Test func allowListScannerReadsEveryArray() {
-        let json = Array((#"{"allow" :"# + "\n\t" + #"[ "A(\"x\")", "B" ], "other": 1, "allow": []}"#).utf8)
-        #expect(WriteGrants.stringArrays(named: "allow", in: json) == [[#"A(\"x\")"#, "B"], []])
-        #expect(WriteGrants.listValues(of: ["--t"], in: ["--t", "a,b c", "d", "--x", "e", "--t=f"]) == ["a", "b", "c", "d", "f"])
+        #expect(Self.isolated(GeminiPolicy.agent).decide(["-p", "q"], environment: ["GEMINI_CLI_HOME": "/g"])
+                .identityFiles.contains("/g/.gemini/settings.json"))
     }
 
     @Test func claudeEmptyStdoutIsNeverStored() {

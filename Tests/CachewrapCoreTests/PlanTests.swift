@@ -6,8 +6,7 @@ import Testing
 /// expired answer may stand in for a failed run.
 @Suite struct PlanTests {
     static func decision(_ ttl: TTLClass = .live) -> Decision {
-        var d = Decision(.cacheable, "test", operation: "pr list")
-        d.ttlClass = ttl
+        var d = Decision(.cacheable(ttl), "test", operation: "pr list")
         d.ttlSeconds = ttl.seconds
         d.retries = 3
         d.staleSeconds = 120

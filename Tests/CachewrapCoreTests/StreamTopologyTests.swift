@@ -52,7 +52,8 @@ import Testing
     @Test func mergedKeysApartAndSplitKeysAsBefore() {
         func key(_ shape: TerminalShape) -> InvocationKey {
             KeyBuilder(tool: "gh", toolPath: "/usr/bin/gh", arguments: [Argument("pr"), Argument("list")],
-                       decision: Decision(.cacheable, "test", operation: "pr list"), stdin: nil, terminal: shape,
+                       decision: Decision(.cacheable(.live), "test", operation: "pr list"), stdin: nil,
+                       invocation: Invocation(["pr", "list"], terminal: shape),
                        salt: SaltProvider(fixed: Salt(bytes: Array(repeating: 7, count: Salt.size), origin: .local))).build()
         }
         var mergedPipe = Self.splitPipe

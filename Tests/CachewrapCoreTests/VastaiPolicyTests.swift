@@ -1,4 +1,3 @@
-import Glibc
 import Testing
 
 @testable import CachewrapCore
@@ -8,10 +7,6 @@ import Testing
 /// (observed against a fake server: `Failed with error 503: ...`, `{"error": true, ...}` with
 /// --raw, `... Resets at 2030-03-17 17:46 UTC.` for the daily search quota).
 @Suite struct VastaiPolicyTests {
-    /// `show instances` pages through less when cachewrap's stdout is a terminal: interactive
-    /// there, cached otherwise (`swift test` may run on a terminal or a pipe).
-    static let plainShowInstances: CommandClass = isatty(1) == 1 ? .interactive : .cacheable
-
     static let cases: [PolicyCase] = [
         .cache(["show", "instances", "--raw"], "show instances", .live),
         .cache(["--url", "http://127.0.0.1:9", "show", "instances", "-q"], "show instances", .live),
@@ -81,17 +76,22 @@ import Testing
 
     @Test func tableIsLargeEnough() { #expect(Self.cases.count >= 15) }
 
+    /// `show instances` pages through less when cachewrap's stdout is a terminal: interactive
+    /// there, cached on a pipe; `--full` never pages.
     @Test func plainShowInstancesDependsOnTheTerminal() {
-        PolicyCase(argv: ["show", "instances"], expected: Self.plainShowInstances, operation: "show instances",
-                   ttl: Self.plainShowInstances == .cacheable ? .live : nil).check(VastaiPolicy.spec)
-        PolicyCase(argv: ["show", "instances", "--full"], expected: .cacheable, operation: "show instances", ttl: .live)
-            .check(VastaiPolicy.spec)
+        let terminal = TerminalShape(isTerminal: true, columns: 80, rows: 24)
+        let show = ["show", "instances"], full = ["show", "instances", "--full"]
+        PolicyCase.never(.interactive, show, "show instances")
+            .check(VastaiPolicy.spec, in: Invocation(show, terminal: terminal))
+        PolicyCase.cache(show, "show instances", .live).check(VastaiPolicy.spec)
+        PolicyCase.cache(full, "show instances", .live).check(VastaiPolicy.spec, in: Invocation(full, terminal: terminal))
+        PolicyCase.cache(full, "show instances", .live).check(VastaiPolicy.spec)
     }
 
     @Test func keyInputs() {
         let argv = ["--url", "http://h", "--api-key", "secret", "show", "instances", "--raw"]
         let d = VastaiPolicy.spec.decide(argv)
-        #expect(d.commandClass == .cacheable)
+        #expect(d.commandClass == .cacheable(.live))
         for name in ["VAST_API_KEY", "VAST_URL", "XDG_CONFIG_HOME"] { #expect(d.keyEnv.contains(name), "missing \(name)") }
         #expect(d.redaction.redact(argv) == [3: "<redacted>"], "the --api-key value is hashed, the --url stays readable")
         #expect(d.redaction.secretFlags.contains("--api-key"), "the policy names its own flag")
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func keyFilesFollowXDG() {
-        func files(_ env: [String: String]) -> [String] { VastaiPolicy.keyFiles { env[$0] } }
+        func files(_ env: [String: String]) -> [String] { VastaiPolicy.keyFiles(Invocation([], environment: Variables(env))) }
         #expect(files(["HOME": "/h"]) == ["/h/.config/vastai/vast_api_key", "/h/.config/vastai/vast_tfa_key"])
         #expect(files(["HOME": "/h", "XDG_CONFIG_HOME": "/c"]).first == "/c/vastai/vast_api_key")
         #expect(files(["HOME": "/h", "XDG_CONFIG_HOME": "rel"]).first == "/h/.config/vastai/vast_api_key")

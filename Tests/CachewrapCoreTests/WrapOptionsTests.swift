@@ -152,7 +152,7 @@ import Testing
     @Test func genericPolicyKeysOnCwdAndEnv() throws {
         let request = try Cachewrap.parseWrap(Self.args("--env", "FOO", "--", "make", "-n"))
         let decision = try #require(request.policy()).decide(request.arguments.map(\.text))
-        #expect(decision.commandClass == .cacheable)
+        #expect(decision.commandClass == .cacheable(.command))
         #expect(decision.context == .cwd)
         #expect(decision.keyEnv == ["FOO"])
         #expect(decision.keysStdin)

@@ -5,6 +5,8 @@
 /// degrades to running the tool (fail open) with one warning.
 struct CachedRun {
     let request: WrapRequest
+    /// What the policy decided from, read once when the call started: the key reads it too.
+    let invocation: Invocation
     let toolPath: String
     let policy: PolicySpec
     let decision: Decision
@@ -27,10 +29,10 @@ struct CachedRun {
             Console.notice("\(why): running \(policy.tool) uncached")
             return runUncached(stdin: stdin.toolStdin)
         }
-        let terminal = TerminalShape.ofStdout()
+        let terminal = invocation.terminal
         let location = CacheLocation.fromEnvironment()
-        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes, terminal: terminal,
-                              salt: WrapRequest.salt(of: location, writing: true))
+        let key = request.key(policy: policy, decision: decision, toolPath: toolPath, stdin: stdin.keyedBytes,
+                              invocation: invocation, salt: WrapRequest.salt(of: location, writing: true))
         // A miss opens the database only once the tool has started (see `LazyStore`), unless the
         // team cache must be asked first: its answer is stored locally before it is shown.
         let tiers = Tiers(lookup: CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: plan.requestedTTL, tool: policy.tool),

@@ -17,13 +17,14 @@ struct WrapCommand {
             Console.notice("'\(request.tool)' has no caching policy: running it as is (use 'cachewrap -- \(request.tool) ...' to cache it)")
             return handOver(path)
         }
-        let decision = policy.decide(request.arguments.map(\.text))
+        let invocation = request.invocation()
+        let decision = policy.decide(invocation)
         if decision.commandClass == .uncached && !request.options.offline && !request.options.noCache {
-            return retried(path: path, policy: policy, decision: decision)
+            return retried(path: path, policy: policy, decision: decision, terminal: invocation.terminal)
         }
-        guard decision.commandClass == .cacheable else {
+        guard decision.isCacheable else {
             if request.options.offline {
-                Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.rawValue) (\(decision.reason)), so it is never served from the cache")
+                Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.name) (\(decision.reason)), so it is never served from the cache")
                 return CachewrapError.offlineMiss(request.tool).exitCode
             }
             return passThrough(path, policy: policy, decision: decision)
@@ -34,12 +35,12 @@ struct WrapCommand {
             Console.warn("\(CachewrapError.untrustedCache(why).message); running \(policy.tool) without it")
             return handOver(path)
         }
-        return CachedRun(request: request, toolPath: path, policy: policy, decision: decision).run()
+        return CachedRun(request: request, invocation: invocation, toolPath: path, policy: policy, decision: decision).run()
     }
 
     /// A retry-only command (downloads): run with retries on transient failures, output live,
     /// nothing stored.
-    private func retried(path: String, policy: PolicySpec, decision: Decision) -> Int32 {
+    private func retried(path: String, policy: PolicySpec, decision: Decision, terminal: TerminalShape) -> Int32 {
         let change = decision.invalidates ? ScopeChange(scope: decision.scope, tool: policy.tool) : nil
         change?.apply()
         defer { change?.apply() }
@@ -47,7 +48,7 @@ struct WrapCommand {
         let plan = Plan(options: request.options, decision: decision)
         let loop = AttemptLoop(policy: policy, retries: plan.retries, backoff: plan.backoff, staleFallback: false,
                                holdOutput: false) { _ in
-            ChildProcess(path: path, arguments: request.commandLine, stdin: .guarded, terminal: .ofStdout(),
+            ChildProcess(path: path, arguments: request.commandLine, stdin: .guarded, terminal: terminal,
                          recordLimit: AttemptLoop.holdBackBytes)
         }
         do {

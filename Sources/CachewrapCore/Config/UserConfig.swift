@@ -80,7 +80,7 @@ extension UserConfig {
         spec.keyEnv += tool.env.filter { !spec.keyEnv.contains($0) }
         let extra = tool.cacheable.map(Self.cacheableRule)
         if let placement = spec.configRules {
-            let guarded = extra.map { Rule(.all([placement.onlyIf, $0.condition]), $0.verdict, $0.reason, operation: $0.operation) }
+            let guarded = extra.map { Rule(.all([placement.onlyIf, $0.condition]), $0.commandClass, $0.reason, operation: $0.operation) }
             spec.rules.insert(contentsOf: guarded, at: min(placement.index, spec.rules.count))
         } else {
             spec.rules += extra
@@ -107,6 +107,6 @@ extension UserConfig {
         let words = (group ? String(operation.dropLast(2)) : operation).split(separator: " ").map(String.init)
         return Rule(.custom { shape in
             shape.words.starts(with: words) && (group || words.count >= shape.operationDepth)
-        }, .cache(.live), "listed as cacheable in the config file", operation: group ? nil : operation)
+        }, .cacheable(.live), "listed as cacheable in the config file", operation: group ? nil : operation)
     }
 }

@@ -29,15 +29,18 @@ public struct BinaryIdentity: Sendable {
     /// `"sha256:<hex>"` of the file at `path`; its path and stamps when it cannot be read (a
     /// tool without read permission still runs), or its path alone when it is not there at all
     /// (`cachewrap key` for a tool not on PATH). Memo problems only cost a hash (fail open).
-    public func value(of path: String) -> JSONValue {
+    /// A relative `path` (a `.` entry on PATH) is found from `directory`, the call's working
+    /// directory, and still named as given.
+    public func value(of path: String, in directory: String = "/") -> JSONValue {
+        let found = path.hasPrefix("/") ? path : directory + "/" + path
         var st = stat()
-        guard stat(path, &st) == 0 else { return .object(["path": .string(path)]) }
-        let stamp = Stamp(st, path: path)
+        guard stat(found, &st) == 0 else { return .object(["path": .string(path)]) }
+        let stamp = Stamp(st, absolutePath: found)
         let memoName = memo.map { _ in Hex.encode(SHA256.hash(Array(stamp.absolutePath.utf8))) }
         if let memo, let memoName, let hex = Self.readMemo(memo.directory + "/binaries/" + memoName, stamp: stamp) {
             return .string("sha256:" + hex)
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(found, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return Self.stamps(path, st) }
         defer { close(fd) }
         guard let digest = hash(fd) else { return Self.stamps(path, st) }
@@ -45,7 +48,7 @@ public struct BinaryIdentity: Sendable {
         // Memoised only if what was hashed is what was stamped: the file was not replaced or
         // changed while it was read, and has not changed too recently to tell.
         var after = stat()
-        if writesMemo, let memo, let memoName, fstat(fd, &after) == 0, Stamp(after, path: path) == stamp,
+        if writesMemo, let memo, let memoName, fstat(fd, &after) == 0, Stamp(after, absolutePath: found) == stamp,
            stamp.isSettled(settleNs), let dir = memo.subdirectory("binaries") {
             AtomicFile.write(Self.memoBytes(digest: hex, stamp: stamp), to: dir + "/" + memoName)
         }
@@ -98,9 +101,10 @@ public struct BinaryIdentity: Sendable {
         let absolutePath: String
         let device: UInt64, inode: UInt64, size: Int64, mtimeNs: Int64, ctimeNs: Int64
 
-        init(_ st: stat, path: String) {
-            // A relative path (a `.` entry on PATH) names another file in another directory.
-            absolutePath = path.hasPrefix("/") ? path : KeyBuilder.currentDirectory() + "/" + path
+        /// `absolutePath`: a relative path (a `.` entry on PATH) names another file in another
+        /// directory, so the memo is named by where the file is.
+        init(_ st: stat, absolutePath: String) {
+            self.absolutePath = absolutePath
             device = UInt64(st.st_dev)
             inode = UInt64(st.st_ino)
             size = Int64(st.st_size)

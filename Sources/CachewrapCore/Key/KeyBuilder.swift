@@ -1,5 +1,3 @@
-import Glibc
-
 /// The key of one invocation: the canonical document, its text, and the CID of that text.
 public struct InvocationKey: Sendable {
     public let document: JSONValue
@@ -15,6 +13,7 @@ public struct InvocationKey: Sendable {
 /// Builds the key document: everything the output depends on, and nothing secret in plain text.
 /// Secrets (argv parts the policy's `RedactionTable` finds, secret variables, login files, git
 /// remotes, stdin) join it as digests salted with `salt`, which is read only if one is needed.
+/// What it reads of the world (variables, working directory, git, terminal) is the invocation's.
 public struct KeyBuilder {
     public static let version: Int64 = 1
 
@@ -24,19 +23,20 @@ public struct KeyBuilder {
     public let decision: Decision
     /// The stdin bytes fed to the tool, when stdin carries data.
     public let stdin: [UInt8]?
-    public let terminal: TerminalShape
+    public let invocation: Invocation
     public let salt: SaltProvider
     /// How the program at `toolPath` is named: its content digest, memoised where the caller
     /// says (`WrapRequest.key` uses the cache dir); by default hashed on every build.
     public var binary = BinaryIdentity()
 
     public init(tool: String, toolPath: String, arguments: [Argument], decision: Decision,
-                stdin: [UInt8]?, terminal: TerminalShape, salt: SaltProvider) {
+                stdin: [UInt8]?, invocation: Invocation, salt: SaltProvider) {
         self.tool = tool; self.toolPath = toolPath; self.arguments = arguments
-        self.decision = decision; self.stdin = stdin; self.terminal = terminal; self.salt = salt
+        self.decision = decision; self.stdin = stdin; self.invocation = invocation; self.salt = salt
     }
 
     public func build() -> InvocationKey {
+        let terminal = invocation.terminal
         let redacted = decision.redaction.redact(arguments.map(\.text))
         var doc: [String: JSONValue] = [
             "v": .int(KeyBuilder.version),
@@ -49,19 +49,18 @@ public struct KeyBuilder {
         if terminal.merged { doc["streams"] = .string("merged") }
         var env: [String: JSONValue] = [:]
         for name in expandedNames(decision.keyEnv) {
-            guard let value = getenv(name) else { continue }
-            let bytes = Array(UnsafeRawBufferPointer(start: value, count: strlen(value)))
+            guard let bytes = invocation.environment.bytes(name) else { continue }
             env[name] = .string(Secret.isSecretName(name) ? digest(name, bytes) : String(decoding: bytes, as: UTF8.self))
         }
         if !env.isEmpty { doc["env"] = .object(env) }
         var identity: [String: JSONValue] = [:]
         for file in decision.identityFiles {
-            if let content = FileIO.readFile(file) { identity[file] = .string(digest(file, content)) }
+            if let content = invocation.read(file) { identity[file] = .string(digest(file, content)) }
         }
         if !identity.isEmpty { doc["identity"] = .object(identity) }
         if let stdin { doc["stdin"] = .string(digest("stdin", stdin)) }
         // Every class, not only `--version`: an upgrade or another program on PATH changes any answer.
-        doc["binary"] = binary.value(of: toolPath)
+        doc["binary"] = binary.value(of: toolPath, in: invocation.workingDirectory)
         if let context = contextValue() { doc["context"] = context }
         let document = JSONValue.object(doc)
         return InvocationKey(document: document, cid: CID.of(document.canonicalBytes), saltOrigin: salt.used?.origin)
@@ -82,12 +81,12 @@ public struct KeyBuilder {
 
     /// Names ending in `*` stand for every variable with that prefix (COPILOT_PROVIDER_*).
     private func expandedNames(_ names: [String]) -> [String] {
-        names.flatMap { $0.hasSuffix("*") ? Environment.names(withPrefix: String($0.dropLast())) : [$0] }
+        names.flatMap { $0.hasSuffix("*") ? invocation.environment.names(withPrefix: String($0.dropLast())) : [$0] }
     }
 
     /// What around the command the answer depends on (see `KeyContext`).
     private func contextValue() -> JSONValue? {
-        let cwd = KeyBuilder.currentDirectory()
+        let cwd = invocation.workingDirectory
         switch decision.context {
         case .none:
             return nil
@@ -95,18 +94,14 @@ public struct KeyBuilder {
             return .object(["cwd": .string(cwd)])
         case .workspace:
             var value: [String: JSONValue] = ["cwd": .string(cwd)]
-            if let fingerprint = WorkspaceFingerprint.of(directory: cwd) { value["workspace"] = .string(fingerprint) }
+            if let fingerprint = WorkspaceFingerprint.of(directory: cwd, searchPath: invocation.environment["PATH"]) {
+                value["workspace"] = .string(fingerprint)
+            }
             return .object(value)
         case .repository:
-            guard let git = GitContext.find(from: cwd) else { return .object(["cwd": .string(cwd)]) }
+            guard let git = invocation.git else { return .object(["cwd": .string(cwd)]) }
             let remotes = digest("git-remotes", git.remoteLines)
             return .object(["git": .object(["remotes": .string(remotes), "head": .string(git.head)])])
         }
-    }
-
-    static func currentDirectory() -> String {
-        guard let p = getcwd(nil, 0) else { return Environment.get("PWD") ?? "." }
-        defer { free(p) }
-        return String(cString: p)
     }
 }

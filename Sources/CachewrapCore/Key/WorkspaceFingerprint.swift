@@ -3,9 +3,9 @@
 /// Costs two `git` runs, acceptable next to an LLM call, and only for policies that ask.
 enum WorkspaceFingerprint {
     /// A digest of HEAD, branch, status and the diff against HEAD; nil outside a git work tree
-    /// (or without git), where the working directory alone keys the call.
-    static func of(directory: String) -> String? {
-        guard let git = try? ToolLocator().locate("git") else { return nil }
+    /// (or without git on `searchPath`, the call's PATH), where the working directory alone keys the call.
+    static func of(directory: String, searchPath: String?) -> String? {
+        guard let git = try? ToolLocator(path: searchPath).locate("git") else { return nil }
         guard let status = Subprocess.capture(git, ["-C", directory, "status", "--porcelain=v2", "-z", "--branch",
                                                      "--untracked-files=all"]) else { return nil }
         let diff = Subprocess.capture(git, ["-C", directory, "diff", "HEAD", "--binary", "--no-color", "--no-ext-diff"]) ?? []

@@ -19,10 +19,10 @@ public enum ClaudePolicy {
             tools: ["Edit", "MultiEdit", "Write", "Bash", "NotebookEdit"], toolPrefixes: ["mcp__"],
             modes: ["acceptEdits", "bypassPermissions"], modeFlag: "--permission-mode",
             toolListFlags: ["--allowedTools", "--allowed-tools"], settingsListKey: "allow", inlineSettingsFlag: "--settings")
-        agent.settingsFiles = { settingsFiles }
+        agent.settingsFiles = settingsFiles
         agent.subcommands = ["mcp *", "plugin *", "config *", "setup-token", "doctor", "update", "install *",
                              "migrate-installer"]
-        agent.identityFiles = { ["CLAUDE.md", "CLAUDE.local.md", userDirectory() + "/CLAUDE.md"] + settingsFiles }
+        agent.identityFiles = { ["CLAUDE.md", "CLAUDE.local.md", userDirectory($0) + "/CLAUDE.md"] + settingsFiles($0) }
         // Printed on stdout with exit 1 (`You've hit your limit · resets 1pm`); "You've" comes
         // with either apostrophe, older versions print `Claude AI usage limit reached|<epoch>`.
         agent.quota = ["You've hit your limit", "You\u{2019}ve hit your limit", "usage limit reached",
@@ -45,13 +45,13 @@ public enum ClaudePolicy {
 
     /// Project, local, user and managed settings: each can hold `permissions.allow` and
     /// `permissions.defaultMode`, and their content keys the answer too.
-    static var settingsFiles: [String] {
-        [".claude/settings.json", ".claude/settings.local.json", userDirectory() + "/settings.json",
+    static func settingsFiles(_ invocation: Invocation) -> [String] {
+        [".claude/settings.json", ".claude/settings.local.json", userDirectory(invocation) + "/settings.json",
          "/etc/claude-code/managed-settings.json"]
     }
 
     /// `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
-    static func userDirectory() -> String {
-        LLMAgent.directory(fromEnvironment: "CLAUDE_CONFIG_DIR", orHome: "/.claude")
+    static func userDirectory(_ invocation: Invocation) -> String {
+        LLMAgent.directory(fromEnvironment: "CLAUDE_CONFIG_DIR", orHome: "/.claude", invocation)
     }
 }

@@ -9,11 +9,11 @@ public enum CodePolicy {
     static let rules: [Rule] = [
         Rule(.flag(mutatingFlags), .mutating, "changes the installed extensions or MCP servers"),
     ] + Rule.staticInfo(version: ["--version", "-v"], help: ["--help", "-h"]) + [
-        Rule(.option(["--list-extensions"]), .cache(.metadata), "installed extensions change only on install",
+        Rule(.option(["--list-extensions"]), .cacheable(.metadata), "installed extensions change only on install",
              operation: "list-extensions"),
-        Rule(.option(["--locate-extension"]), .cache(.metadata), "an extension's folder changes only on install",
+        Rule(.option(["--locate-extension"]), .cacheable(.metadata), "an extension's folder changes only on install",
              operation: "locate-extension"),
-        Rule(.operation(["tunnel status"]), .cache(.live), "the tunnel's state, read-only"),
+        Rule(.operation(["tunnel status"]), .cacheable(.live), "the tunnel's state, read-only"),
     ]
 
     /// Options that take a value, so a value is not read as a file or subcommand.
@@ -30,17 +30,16 @@ public enum CodePolicy {
         // `--extensions-dir`, `--user-data-dir` and `--profile` are in argv, so in the key already.
         // Inside a VS Code terminal the CLI asks that window (possibly a remote) instead.
         spec.keyEnv = ["VSCODE_EXTENSIONS", "VSCODE_PORTABLE", "VSCODE_IPC_HOOK_CLI"]
-        spec.identityFiles = { [extensionsManifest()] }
+        spec.identityFiles = { [extensionsManifest($0)] }
         return spec
     }
 
     /// The manifest VS Code rewrites on every install or removal: an install through the editor
     /// makes the next `--list-extensions` a miss instead of an hour-old answer.
-    static func extensionsManifest() -> String {
-        if let dir = Environment.get("VSCODE_EXTENSIONS"), !dir.isEmpty { return dir + "/extensions.json" }
-        if let portable = Environment.get("VSCODE_PORTABLE"), !portable.isEmpty {
-            return portable + "/extensions/extensions.json"
-        }
-        return CacheLocation.homeDirectory() + "/.vscode/extensions/extensions.json"
+    static func extensionsManifest(_ invocation: Invocation) -> String {
+        let env = invocation.environment
+        if let dir = env.nonEmpty("VSCODE_EXTENSIONS") { return dir + "/extensions.json" }
+        if let portable = env.nonEmpty("VSCODE_PORTABLE") { return portable + "/extensions/extensions.json" }
+        return invocation.homeDirectory + "/.vscode/extensions/extensions.json"
     }
 }

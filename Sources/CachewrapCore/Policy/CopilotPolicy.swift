@@ -20,7 +20,7 @@ public enum CopilotPolicy {
             transient: (["429", "503"] + LLMAgent.networkTransient).map { OutputCheck(.stderr, $0) })
         agent.interactiveFlags = ["-i", "--interactive"]
         // Instructions copilot reads besides the tracked files the workspace fingerprint covers.
-        agent.identityFiles = { [".github/copilot-instructions.md", "AGENTS.md"] }
+        agent.identityFiles = { _ in [".github/copilot-instructions.md", "AGENTS.md"] }
         return agent
     }
 

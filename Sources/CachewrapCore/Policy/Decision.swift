@@ -1,7 +1,8 @@
-/// How cachewrap treats one invocation (docs/architecture.md, The path of one call).
-public enum CommandClass: String, Sendable {
-    /// Keyed, looked up, replayed or run and stored.
-    case cacheable
+/// How cachewrap treats one invocation (docs/architecture.md, The path of one call): what a
+/// rule decides and what a decision carries. A cacheable call has a TTL class and no other does.
+public enum CommandClass: Sendable, Equatable {
+    /// Keyed, looked up, replayed or run and stored, fresh for the TTL class's time.
+    case cacheable(TTLClass)
     /// Prompts, TUIs, watch modes: exec'd untouched.
     case interactive
     /// Changes remote state: never served or retried; exec'd.
@@ -10,6 +11,25 @@ public enum CommandClass: String, Sendable {
     case uncached
     /// Unknown or unsafe to cache (tokens, browsers): exec'd untouched.
     case passthrough
+
+    /// How `explain`, `key --json` and messages name it.
+    public var name: String {
+        switch self {
+        case .cacheable: "cacheable"
+        case .interactive: "interactive"
+        case .mutating: "mutating"
+        case .uncached: "uncached"
+        case .passthrough: "passthrough"
+        }
+    }
+
+    public var isCacheable: Bool { ttlClass != nil }
+
+    /// The TTL class of a cacheable class; nil for the others.
+    public var ttlClass: TTLClass? {
+        guard case .cacheable(let ttl) = self else { return nil }
+        return ttl
+    }
 }
 
 /// How long a class of result stays fresh (docs/architecture.md, Policies).
@@ -40,13 +60,12 @@ public enum KeyContext: String, Sendable {
     case workspace
 }
 
-/// A policy's verdict on one argv, with the reason `explain` shows.
+/// A policy's decision on one invocation, with the reason `explain` shows.
 public struct Decision: Sendable, Equatable {
     public var commandClass: CommandClass
     public var reason: String
     /// A short name for what is run ("pr list", "api"), for `ls`, `rm --op` and stats.
     public var operation: String
-    public var ttlClass: TTLClass = .live
     /// The TTL class's seconds, or the config file's override for this operation.
     public var ttlSeconds: Int64 = TTLClass.live.seconds
     /// Replay a hit older than this and refresh it in the background (config; `--stale` wins).
@@ -74,4 +93,8 @@ public struct Decision: Sendable, Equatable {
         self.operation = operation
         scope = .tool("")
     }
+
+    public var isCacheable: Bool { commandClass.isCacheable }
+    /// The cacheable class's TTL class; nil for the others.
+    public var ttlClass: TTLClass? { commandClass.ttlClass }
 }

@@ -20,16 +20,16 @@ public enum GeminiPolicy {
             tools: ["run_shell_command", "write_file", "replace", "edit", "ShellTool", "WriteFileTool", "EditTool"],
             modes: ["auto_edit", "yolo"], modeFlag: "--approval-mode", toolListFlags: ["--allowed-tools"],
             settingsListKey: "allowed")
-        agent.settingsFiles = { settingsFiles }
+        agent.settingsFiles = settingsFiles
         agent.interactiveFlags = ["-i", "--prompt-interactive"]
         agent.subcommands = ["mcp *", "extensions *", "extension *", "skills *", "skill *", "hooks *", "hook *"]
         agent.extraRules = [
             Rule(.flag(["--delete-session"]), .mutating, "deletes a saved session"),
-            Rule(.option(["-l", "--list-extensions"]), .cache(.metadata),
+            Rule(.option(["-l", "--list-extensions"]), .cacheable(.metadata),
                  "installed extensions change only on install", operation: "list-extensions"),
             Rule(.flag(["--list-sessions"]), .passthrough, "local session list: changes with every session"),
         ]
-        agent.identityFiles = { ["GEMINI.md", userDirectory() + "/GEMINI.md"] + settingsFiles }
+        agent.identityFiles = { ["GEMINI.md", userDirectory($0) + "/GEMINI.md"] + settingsFiles($0) }
         // A RESOURCE_EXHAUSTED that names a daily limit will not clear within the retry budget.
         agent.quota = ["PerDay", "per day", "daily quota"].map { OutputCheck(.either, $0) }
         return agent
@@ -44,12 +44,12 @@ public enum GeminiPolicy {
     ]
 
     /// Project, user and system settings: `tools.allowed` and `general.defaultApprovalMode`.
-    static var settingsFiles: [String] {
-        [".gemini/settings.json", userDirectory() + "/settings.json", "/etc/gemini-cli/settings.json"]
+    static func settingsFiles(_ invocation: Invocation) -> [String] {
+        [".gemini/settings.json", userDirectory(invocation) + "/settings.json", "/etc/gemini-cli/settings.json"]
     }
 
     /// `$GEMINI_CLI_HOME/.gemini`, else `~/.gemini`.
-    static func userDirectory() -> String {
-        LLMAgent.directory(fromEnvironment: "GEMINI_CLI_HOME", orHome: "") + "/.gemini"
+    static func userDirectory(_ invocation: Invocation) -> String {
+        LLMAgent.directory(fromEnvironment: "GEMINI_CLI_HOME", orHome: "", invocation) + "/.gemini"
     }
 }

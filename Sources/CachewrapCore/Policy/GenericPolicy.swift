@@ -4,10 +4,10 @@ extension PolicySpec {
     public static func generic(command: String, keyEnv: [String]) -> PolicySpec {
         let name = command.split(separator: "/").last.map(String.init) ?? command
         var spec = PolicySpec(tool: name, rules: [
-            Rule(.always, .cache(.command), "cachewrap -- CMD: caching was asked for", operation: name),
+            Rule(.always, .cacheable(.command), "cachewrap -- CMD: caching was asked for", operation: name),
         ])
         spec.keyEnv = keyEnv
-        spec.context = { _ in .cwd }
+        spec.context = { _, _ in .cwd }
         spec.keysStdin = { _ in true }
         return spec
     }

@@ -40,10 +40,10 @@ public enum GhPolicy {
     ]
 
     static let rules: [Rule] = [
-        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cache(.static), "gh's version is static",
+        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cacheable(.static), "gh's version is static",
              operation: "version"),
         Rule(.any([.option(["--help"]), .all([.option(["-h"]), .not(.operation(["auth *"]))]), .operation(["help *"])]),
-             .cache(.static), "help text is static", operation: "help"),
+             .cacheable(.static), "help text is static", operation: "help"),
         Rule(.any([.flag(["--web"]), .all([.flag(["-w"]), .not(.operation(["run list"]))]), .operation(["browse"])]),
              .passthrough, "opens a browser"),
         Rule(.operation(["auth token"]), .passthrough, "prints a token: never stored"),
@@ -53,8 +53,8 @@ public enum GhPolicy {
                                "copilot suggest"]),
                    .all([.operation(["pr checks"]), .flag(["--watch"])])]),
              .interactive, "interactive: needs the terminal"),
-        Rule(.operation(["search *"]), .cache(.live), "gh search is read-only"),
-        Rule(.all([.operation(["api"]), .custom { GhAPIRule.isReadOnly($0.args) }]), .cache(.live),
+        Rule(.operation(["search *"]), .cacheable(.live), "gh search is read-only"),
+        Rule(.all([.operation(["api"]), .custom { GhAPIRule.isReadOnly($0.args) }]), .cacheable(.live),
              "gh api GET/HEAD (or a GraphQL query) is read-only"),
         Rule(.operation(["api"]), .mutating,
              "gh api with another method, fields without -X GET (gh sends POST), a file or stdin body, or a GraphQL mutation"),
@@ -70,10 +70,10 @@ public enum GhPolicy {
         Rule(.all([.operation(["run view", "workflow view", "gist view", "ruleset view"]), .noArguments,
                    .not(.flag(["--job", "-j"]))]),
              .interactive, "without an argument it asks which one"),
-        Rule(.operation(metadata), .cache(.metadata), "read-only metadata"),
-        Rule(.operation(live), .cache(.live), "read-only live state"),
-        Rule(.operation(["auth status"]), .cache(.identity), "who is logged in"),
-        Rule(.operation(["copilot explain"]), .cache(.prompt), "an explanation is a read-only prompt"),
+        Rule(.operation(metadata), .cacheable(.metadata), "read-only metadata"),
+        Rule(.operation(live), .cacheable(.live), "read-only live state"),
+        Rule(.operation(["auth status"]), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(["copilot explain"]), .cacheable(.prompt), "an explanation is a read-only prompt"),
     ]
 
     public static var spec: PolicySpec {
@@ -85,9 +85,9 @@ public enum GhPolicy {
             "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "GH_FORCE_TTY",
             "GLAMOUR_STYLE", "GH_DEBUG", "DEBUG",  // debug runs add a trace to stderr
         ]
-        spec.identityFiles = { [hostsFile()] }
+        spec.identityFiles = { [hostsFile($0)] }
         spec.context = context
-        spec.scope = { GhScope.of($0) }
+        spec.scope = GhScope.of
         spec.keysStdin = { shape in shape.args.contains("-") || shape.args.contains { $0.hasSuffix("@-") } }
         spec.transient = ["(HTTP 429)", "(HTTP 500)", "(HTTP 502)", "(HTTP 503)", "(HTTP 504)", "HTTP 502:",
                           "HTTP 503:", "HTTP 504:", "API rate limit exceeded", "secondary rate limit",
@@ -99,12 +99,12 @@ public enum GhPolicy {
 
     /// The repository around the working directory, unless the command names one (`-R`,
     /// `GH_REPO`) or does not depend on one.
-    static func context(_ shape: ArgvShape) -> KeyContext {
+    static func context(_ shape: ArgvShape, _ invocation: Invocation) -> KeyContext {
         if shape.operation == "api" {
             return shape.args.contains { $0.contains("{owner}") || $0.contains("{repo}") || $0.contains("{branch}") }
                 ? .repository : .none
         }
-        let explicit = shape.has("-R") || shape.has("--repo") || Environment.get("GH_REPO").map { !$0.isEmpty } == true
+        let explicit = shape.has("-R") || shape.has("--repo") || invocation.environment.nonEmpty("GH_REPO") != nil
         let free = repositoryFree.contains(shape.operation) || repositoryFree.contains(shape.words.first ?? "")
         let namesRepo = shape.operation == "repo view" && !shape.arguments.isEmpty
         return explicit || free || namesRepo ? .none : .repository
@@ -119,9 +119,10 @@ public enum GhPolicy {
     }
 
     /// `$GH_CONFIG_DIR/hosts.yml`: whose token gh uses, so a login change is a new key.
-    static func hostsFile() -> String {
-        if let dir = Environment.get("GH_CONFIG_DIR"), !dir.isEmpty { return dir + "/hosts.yml" }
-        if let xdg = Environment.get("XDG_CONFIG_HOME"), !xdg.isEmpty { return xdg + "/gh/hosts.yml" }
-        return CacheLocation.homeDirectory() + "/.config/gh/hosts.yml"
+    static func hostsFile(_ invocation: Invocation) -> String {
+        let env = invocation.environment
+        if let dir = env.nonEmpty("GH_CONFIG_DIR") { return dir + "/hosts.yml" }
+        if let xdg = env.nonEmpty("XDG_CONFIG_HOME") { return xdg + "/gh/hosts.yml" }
+        return invocation.homeDirectory + "/.config/gh/hosts.yml"
     }
 }

@@ -14,14 +14,14 @@ enum GhScope {
     /// given `-R`: `issue transfer` changes the destination's issues as well as its own.
     static let hostWide: Set<String> = ["repo create", "repo fork", "repo list", "api graphql", "issue transfer"]
 
-    static func of(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
-        func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+    static func of(_ shape: ArgvShape, _ invocation: Invocation) -> Scope {
+        let env = invocation.environment.nonEmpty
         let defaultHost = env("GH_HOST")?.lowercased() ?? "github.com"
         func scope(_ found: (host: String?, repository: String)?) -> Scope {
             guard let found else { return Scope(area: "gh:" + defaultHost) }
             return Scope(area: "gh:" + (found.host ?? defaultHost), item: found.repository)
         }
-        if shape.operation == "api" { return apiScope(shape, defaultHost: defaultHost, environment: env) }
+        if shape.operation == "api" { return apiScope(shape, defaultHost: defaultHost, invocation) }
         if hostWide.contains(shape.operation) { return scope(nil) }
         if let value = repositoryFlag(shape) { return scope(repository(named: value)) }
         if let url = shape.arguments.lazy.compactMap(urlRepository).first { return scope(url) }
@@ -34,12 +34,12 @@ enum GhScope {
             return scope(nil)
         }
         if let value = env("GH_REPO") { return scope(repository(named: value)) }
-        return scope(gitRepository())
+        return scope(gitRepository(invocation))
     }
 
     /// `gh api`: a `repos/OWNER/REPO/...` endpoint is that repository's (with `{owner}/{repo}`
     /// filled from the git context, as gh fills them); any other endpoint is host-wide.
-    private static func apiScope(_ shape: ArgvShape, defaultHost: String, environment env: (String) -> String?) -> Scope {
+    private static func apiScope(_ shape: ArgvShape, defaultHost: String, _ invocation: Invocation) -> Scope {
         let flags = GhAPIRule.flags(shape.args)
         var host = (flags.last { $0.name == "--hostname" }?.value?.lowercased()) ?? defaultHost
         let endpoint = flags.first { $0.name == "" }?.value ?? ""
@@ -54,7 +54,7 @@ enum GhScope {
         }
         guard parts.count >= 3, parts[0] == "repos" else { return Scope(area: "gh:" + host) }
         if parts[1] == "{owner}" || parts[2] == "{repo}" {
-            let base = env("GH_REPO").flatMap(repository(named:)) ?? gitRepository()
+            let base = invocation.environment.nonEmpty("GH_REPO").flatMap(repository(named:)) ?? gitRepository(invocation)
             guard let base else { return Scope(area: "gh:" + host) }
             return Scope(area: "gh:" + (base.host ?? host), item: base.repository)
         }
@@ -90,8 +90,8 @@ enum GhScope {
     }
 
     /// The repository of the git context around the working directory, as gh picks it.
-    private static func gitRepository() -> (host: String?, repository: String)? {
-        guard let git = GitContext.find(from: KeyBuilder.currentDirectory()) else { return nil }
+    private static func gitRepository(_ invocation: Invocation) -> (host: String?, repository: String)? {
+        guard let git = invocation.git else { return nil }
         return GitRemote.defaultRepository(GitRemote.parse(config: git.config)).map { ($0.host, $0.repository) }
     }
 }

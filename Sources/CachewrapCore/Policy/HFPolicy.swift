@@ -34,10 +34,10 @@ public enum HFPolicy {
     static let confirmingVerbs: Set<String> = ["delete", "close", "reopen", "merge", "rm", "remove", "prune", "kill"]
 
     static let rules: [Rule] = [
-        Rule(.option(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
-        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cache(.static), "hf's version is static",
+        Rule(.option(["--help", "-h"]), .cacheable(.static), "help text is static", operation: "help"),
+        Rule(.any([.exactly(["--version"]), .operation(["version"])]), .cacheable(.static), "hf's version is static",
              operation: "version"),
-        Rule(.operation(["env"]), .cache(.static), "hf env describes the installation"),
+        Rule(.operation(["env"]), .cacheable(.static), "hf env describes the installation"),
         Rule(.operation(["auth token"]), .passthrough, "prints a token: never stored"),
         Rule(.any([.all([.operation(["auth login"]), .not(.flag(["--token"]))]),
                    .all([.operation(["auth switch"]), .not(.flag(["--token-name"]))]),
@@ -50,11 +50,11 @@ public enum HFPolicy {
         Rule(.any([.operation(["upload", "upload-large-folder", "cp", "sync", "update", "sandbox *"]),
                    .custom { mutatingVerbs.contains(verb($0)) }]),
              .mutating, "changes the Hub or local hf state"),
-        Rule(.operation(identity), .cache(.identity), "who is logged in"),
-        Rule(.operation(metadata), .cache(.metadata), "read-only Hub metadata"),
-        Rule(.all([.operation(["repos tag"]), .custom { ["list", "ls"].contains(verb($0)) }]), .cache(.metadata),
+        Rule(.operation(identity), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(metadata), .cacheable(.metadata), "read-only Hub metadata"),
+        Rule(.all([.operation(["repos tag"]), .custom { ["list", "ls"].contains(verb($0)) }]), .cacheable(.metadata),
              "a repository's tags", operation: "repos tag list"),
-        Rule(.operation(live), .cache(.live), "read-only live state"),
+        Rule(.operation(live), .cacheable(.live), "read-only live state"),
     ]
 
     /// The word that says what a command does: the third in a nested group, else the second.
@@ -69,8 +69,8 @@ public enum HFPolicy {
         // hf 2.x prints errors on stderr.
         HuggingFaceHub.apply(to: &spec, errorsOn: .stderr)
         // The local cache listing depends on relative `--cache-dir`/`--local-dir` paths.
-        spec.context = { ["cache list", "cache ls", "cache verify"].contains($0.operation) ? .cwd : .none }
-        spec.scope = { HubScope.hf($0) }
+        spec.context = { shape, _ in ["cache list", "cache ls", "cache verify"].contains(shape.operation) ? .cwd : .none }
+        spec.scope = HubScope.hf
         return spec
     }
 }
@@ -101,7 +101,7 @@ enum HuggingFaceHub {
     /// errors: stderr for hf 2.x, stdout (so either) for the legacy CLI.
     static func apply(to spec: inout PolicySpec, errorsOn stream: OutputCheck.Stream) {
         spec.keyEnv = keyEnv
-        spec.identityFiles = { tokenFiles() }
+        spec.identityFiles = tokenFiles
         spec.transient = transientPatterns.map { OutputCheck(stream, $0) }
         // The library does not retry a metadata call by itself.
         spec.retries = 3
@@ -109,11 +109,10 @@ enum HuggingFaceHub {
 
     /// The saved token and the list of stored tokens (`auth list`, `auth switch`): a login,
     /// logout or switch changes the key. `HF_TOKEN_PATH` wins over `$HF_HOME/token`; HF_HOME
-    /// defaults to `$XDG_CACHE_HOME/huggingface`, then `~/.cache/huggingface`. `env` is the
-    /// environment to read (the process's own, or a test's).
-    static func tokenFiles(_ env: (String) -> String? = Environment.get) -> [String] {
-        func value(_ name: String) -> String? { env(name).flatMap { $0.isEmpty ? nil : $0 } }
-        let userHome = value("HOME") ?? CacheLocation.homeDirectory()
+    /// defaults to `$XDG_CACHE_HOME/huggingface`, then `~/.cache/huggingface`.
+    static func tokenFiles(_ invocation: Invocation) -> [String] {
+        let value = invocation.environment.nonEmpty
+        let userHome = invocation.homeDirectory
         // The library runs `expanduser` on these paths, so `~/hf` is the home directory's `hf`.
         func expanded(_ path: String) -> String {
             path == "~" || path.hasPrefix("~/") ? userHome + path.dropFirst() : path

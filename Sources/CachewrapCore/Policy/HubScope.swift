@@ -13,9 +13,9 @@ enum HubScope {
     static let localCache: Set<String> = ["download", "cache list", "cache ls", "cache verify", "cache rm",
                                           "cache prune", "scan-cache", "delete-cache"]
 
-    static func hf(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
+    static func hf(_ shape: ArgvShape, _ invocation: Invocation) -> Scope {
         if localCache.contains(shape.operation) { return Scope(area: "hf-cache") }
-        var endpoint = environment("HF_ENDPOINT").flatMap { $0.isEmpty ? nil : $0 } ?? "https://huggingface.co"
+        var endpoint = invocation.environment.nonEmpty("HF_ENDPOINT") ?? "https://huggingface.co"
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         let area = "hf:" + endpoint
         guard repositoryFirst.contains(shape.operation), let id = argumentAfterCommand(shape) else { return Scope(area: area) }
@@ -38,13 +38,13 @@ enum HubScope {
     /// itself. A global option given abbreviated (`--api=K`, argparse-style) names an account
     /// cachewrap cannot read, so such a call takes the whole endpoint: its mutation drops every
     /// account's answers there rather than another account's.
-    static func vastai(_ shape: ArgvShape, environment: (String) -> String? = Environment.get) -> Scope {
-        func env(_ name: String) -> String? { environment(name).flatMap { $0.isEmpty ? nil : $0 } }
+    static func vastai(_ shape: ArgvShape, _ invocation: Invocation) -> Scope {
+        let env = invocation.environment.nonEmpty
         let url = shape.value(of: "--url") ?? env("VAST_URL") ?? "https://console.vast.ai"
         let area = "vastai:" + url
         if VastaiPolicy.abbreviates(shape, VastaiPolicy.globalValueFlags, strictly: true) { return Scope(area: area) }
         let key = shape.value(of: "--api-key").map { Array($0.utf8) } ?? env("VAST_API_KEY").map { Array($0.utf8) }
-            ?? VastaiPolicy.keyFiles(environment).first.flatMap { FileIO.readFile($0, limit: 4096) }.map(savedKey) ?? []
+            ?? VastaiPolicy.keyFiles(invocation).first.flatMap { invocation.read($0, limit: 4096) }.map(savedKey) ?? []
         let account = Hex.encode(SHA256.hash(Array("cachewrap vastai account\u{0}".utf8) + key).prefix(8))
         return Scope(area: area, item: "account:" + account)
     }

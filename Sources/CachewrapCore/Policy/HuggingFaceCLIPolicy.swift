@@ -20,8 +20,8 @@ public enum HuggingFaceCLIPolicy {
     static let deletesTag = Condition.all([.operation(["tag"]), .flag(["-d", "--delete"])])
 
     static let rules: [Rule] = [
-        Rule(.option(["--help", "-h"]), .cache(.static), "help text is static", operation: "help"),
-        Rule(.operation(["version", "env"]), .cache(.static), "describes the installation"),
+        Rule(.option(["--help", "-h"]), .cacheable(.static), "help text is static", operation: "help"),
+        Rule(.operation(["version", "env"]), .cacheable(.static), "describes the installation"),
         Rule(.any([.all([.operation(["login"]), .not(.flag(["--token"]))]),
                    .all([.operation(["auth switch"]), .not(.flag(["--token-name"]))]),
                    .operation(["delete-cache"]),
@@ -30,13 +30,13 @@ public enum HuggingFaceCLIPolicy {
         Rule(.operation(["download"]), .uncached,
              "writes files: retried on transient failures, never stored; `scan-cache` may change", invalidates: true),
         // `tag` lists with -l (the library checks --list first), else creates or deletes.
-        Rule(.all([.operation(["tag"]), .option(["-l", "--list"]), .not(deletesTag)]), .cache(.metadata),
+        Rule(.all([.operation(["tag"]), .option(["-l", "--list"]), .not(deletesTag)]), .cacheable(.metadata),
              "a repository's tags", operation: "tag list"),
         Rule(.operation(["login", "logout", "upload", "upload-large-folder", "repo-files", "repo *", "tag", "auth switch",
                          "lfs-enable-largefiles", "lfs-multipart-upload"]),
              .mutating, "changes the Hub or the saved login"),
-        Rule(.operation(["whoami", "auth list"]), .cache(.identity), "who is logged in"),
-        Rule(.operation(["scan-cache"]), .cache(.live), "the local download cache"),
+        Rule(.operation(["whoami", "auth list"]), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(["scan-cache"]), .cacheable(.live), "the local download cache"),
     ]
 
     public static var spec: PolicySpec {
@@ -48,8 +48,8 @@ public enum HuggingFaceCLIPolicy {
         // stream, in case an older release used stderr).
         spec.failureMarkers = [OutputCheck(.either, "Not logged in")]
         // `scan-cache --dir cache` names a directory relative to the working directory.
-        spec.context = { $0.operation == "scan-cache" ? .cwd : .none }
-        spec.scope = { HubScope.hf($0) }
+        spec.context = { shape, _ in shape.operation == "scan-cache" ? .cwd : .none }
+        spec.scope = HubScope.hf
         return spec
     }
 }

@@ -17,7 +17,7 @@ struct LLMAgent: Sendable {
     /// Approval modes and tool lists that let the agent write, on the command line or in settings.
     var grants = WriteGrants.none
     /// Settings files that may grant writes (allow lists, default mode); read for prompts only.
-    var settingsFiles: @Sendable () -> [String] = { [] }
+    var settingsFiles: @Sendable (Invocation) -> [String] = { _ in [] }
     /// Continue a saved conversation: the answer depends on history the key cannot see.
     var sessionFlags: [String]
     /// Flags that run a prompt and then stay in the session (`gemini -i`).
@@ -30,7 +30,7 @@ struct LLMAgent: Sendable {
     var extraRules: [Rule] = []
     var keyEnv: [String]
     /// Instruction and settings files whose content changes the answer (CLAUDE.md, GEMINI.md).
-    var identityFiles: @Sendable () -> [String] = { [] }
+    var identityFiles: @Sendable (Invocation) -> [String] = { _ in [] }
     var transient: [OutputCheck]
     var quota: [OutputCheck] = []
     var emptyStdoutIsFailure = false
@@ -48,7 +48,7 @@ struct LLMAgent: Sendable {
         spec.identityFiles = identityFiles
         let promptFlags = promptFlags
         // An answer depends on the files the agent reads and on what is piped in; --version does not.
-        spec.context = { $0.hasAny(promptFlags) ? .workspace : .none }
+        spec.context = { shape, _ in shape.hasAny(promptFlags) ? .workspace : .none }
         spec.keysStdin = { $0.hasAny(promptFlags) }
         spec.transient = transient
         spec.quota = quota
@@ -63,7 +63,7 @@ struct LLMAgent: Sendable {
     var safetyRules: [Rule] {
         let prompt = Condition.flag(promptFlags)
         let writes = Condition.any([.flag(writeFlags), .any(writeEnvironment.map(Condition.environment)),
-                                    .custom { [self] in grantsWrites($0) }])
+                                    .invocation { [self] in grantsWrites($0, $1) }])
         let why = "\(tool) may change files without asking (a write grant by flag, variable or settings)"
         return [
             Rule(.all([prompt, writes]), .mutating, why, operation: "prompt"),
@@ -82,35 +82,35 @@ struct LLMAgent: Sendable {
             Rule(.flag(interactiveFlags), .interactive, "runs the prompt, then stays interactive", operation: "session"),
             Rule(.all([prompt, .flag(sessionFlags)]), .passthrough,
                  "continues a saved conversation: the answer depends on history outside the key", operation: "prompt"),
-            Rule(.all([prompt, .custom { [self] in hasPrompt($0) }]), .cache(.prompt),
+            Rule(.all([prompt, .any([.custom { [self] in namesPrompt($0) }, .stdinCarriesData])]), .cacheable(.prompt),
                  "a one-shot prompt in read-only mode", operation: "prompt"),
             Rule(prompt, .passthrough, "one-shot mode with no prompt and nothing on stdin", operation: "prompt"),
             Rule(.always, .interactive, "starts an interactive \(tool) session", operation: "session"),
         ]
     }
 
-    /// A prompt is given: as the flag's value, as positional words, or as data piped on stdin.
-    func hasPrompt(_ shape: ArgvShape, stdinCarriesData: () -> Bool = { FileIO.carriesData(0) }) -> Bool {
+    /// The command line gives a prompt: as the flag's value or as positional words. (Without
+    /// one, a prompt piped on stdin still is one.)
+    func namesPrompt(_ shape: ArgvShape) -> Bool {
         if promptTakesValue && promptFlags.contains(where: { !(shape.value(of: $0) ?? "").isEmpty }) { return true }
-        return !shape.words.isEmpty || stdinCarriesData()
+        return !shape.words.isEmpty
     }
 
     /// A write-granting mode or tool list on the command line, or (for prompts) in a settings file.
-    func grantsWrites(_ shape: ArgvShape) -> Bool {
+    func grantsWrites(_ shape: ArgvShape, _ invocation: Invocation) -> Bool {
         if grants.grants(shape) { return true }
         guard shape.hasAny(promptFlags) else { return false }
         if let flag = grants.inlineSettingsFlag, let value = shape.value(of: flag) {
-            let text = value.hasPrefix("{") ? Array(value.utf8) : FileIO.readFile(value) ?? []
+            let text = value.hasPrefix("{") ? Array(value.utf8) : invocation.read(value) ?? []
             if grants.grants(settings: text) { return true }
         }
-        return settingsFiles().contains { FileIO.readFile($0).map(grants.grants(settings:)) ?? false }
+        return settingsFiles(invocation).contains { invocation.read($0).map(grants.grants(settings:)) ?? false }
     }
 
     /// `$NAME` when set, else the home directory plus `relative`: where an agent keeps its
     /// user-level settings (CLAUDE_CONFIG_DIR, GEMINI_CLI_HOME).
-    static func directory(fromEnvironment name: String, orHome relative: String) -> String {
-        if let dir = Environment.get(name), !dir.isEmpty { return dir }
-        return CacheLocation.homeDirectory() + relative
+    static func directory(fromEnvironment name: String, orHome relative: String, _ invocation: Invocation) -> String {
+        invocation.environment.nonEmpty(name) ?? invocation.homeDirectory + relative
     }
 
     /// Network failures every Node-based agent prints: worth one retry.
@@ -122,8 +122,8 @@ extension Rule {
     /// as every key does, so an upgrade is a miss).
     static func staticInfo(version: [String], help: [String]) -> [Rule] {
         [
-            Rule(.option(version), .cache(.static), "the version is static", operation: "version"),
-            Rule(.option(help), .cache(.static), "help text is static", operation: "help"),
+            Rule(.option(version), .cacheable(.static), "the version is static", operation: "version"),
+            Rule(.option(help), .cacheable(.static), "help text is static", operation: "help"),
         ]
     }
 }

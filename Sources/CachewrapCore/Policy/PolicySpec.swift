@@ -1,6 +1,7 @@
 /// A tool's policy as data: a rule table plus what the key depends on and how to read the
 /// output. One engine (`decide`, `isStorable`) serves every tool, and the config file edits
-/// the data, so a new tool or subcommand needs no new code.
+/// the data, so a new tool or subcommand needs no new code. Every closure here is a function of
+/// the argv's shape and the `Invocation`, never of the process, so a decision is too.
 public struct PolicySpec: Sendable {
     public var tool: String
     /// Flags that take a value, so the value is not read as a command word.
@@ -11,13 +12,14 @@ public struct PolicySpec: Sendable {
     /// Read top to bottom, first match wins; no match passes through.
     public var rules: [Rule]
     public var keyEnv: [String] = []
-    /// Files whose content digest joins the key (who is logged in, project instructions).
-    public var identityFiles: @Sendable () -> [String] = { [] }
+    /// Files whose content digest joins the key (who is logged in, project instructions);
+    /// relative ones are read from the working directory.
+    public var identityFiles: @Sendable (Invocation) -> [String] = { _ in [] }
     /// What around the command the output depends on, for cacheable commands.
-    public var context: @Sendable (ArgvShape) -> KeyContext = { _ in .none }
+    public var context: @Sendable (ArgvShape, Invocation) -> KeyContext = { _, _ in .none }
     /// What a cacheable command's answer depends on and what a mutation changes (see `Scope`);
     /// by default the whole tool.
-    public var scope: @Sendable (ArgvShape) -> Scope
+    public var scope: @Sendable (ArgvShape, Invocation) -> Scope
     /// Whether stdin carrying data is read, hashed into the key and fed to the tool.
     public var keysStdin: @Sendable (ArgvShape) -> Bool = { _ in false }
     /// Where secrets hide in argv: the standard table, which a policy may extend with its own
@@ -45,31 +47,31 @@ public struct PolicySpec: Sendable {
     public init(tool: String, rules: [Rule]) {
         self.tool = tool
         self.rules = rules
-        scope = { _ in .tool(tool) }
+        scope = { _, _ in .tool(tool) }
     }
 
     public func shape(_ args: [String]) -> ArgvShape {
         ArgvShape(args, valueFlags: valueFlags, depth: depth, singleWordGroups: singleWordGroups)
     }
 
-    public func decide(_ args: [String]) -> Decision {
-        let shape = shape(args)
+    /// The first matching rule's class and what goes with it, as a function of `invocation`.
+    public func decide(_ invocation: Invocation) -> Decision {
+        let shape = shape(invocation.arguments)
         let operation = shape.operation.isEmpty ? tool : shape.operation
-        guard let rule = rules.first(where: { $0.condition.holds(shape) }) else {
+        guard let rule = rules.first(where: { $0.condition.holds(shape, in: invocation) }) else {
             return Decision(.passthrough, "no \(tool) rule makes '\(operation)' cacheable", operation: operation)
         }
-        var decision = Decision(rule.verdict.commandClass, rule.reason, operation: rule.operation ?? operation)
+        var decision = Decision(rule.commandClass, rule.reason, operation: rule.operation ?? operation)
         decision.retries = retries
         decision.invalidates = rule.invalidates
         // Only where it is used: a gh scope may read the git config.
-        decision.scope = decision.invalidates || rule.verdict.commandClass == .cacheable ? scope(shape) : .tool(tool)
-        guard case .cache(let ttl) = rule.verdict else { return decision }
-        decision.ttlClass = ttl
+        decision.scope = decision.invalidates || decision.isCacheable ? scope(shape, invocation) : .tool(tool)
+        guard let ttl = decision.ttlClass else { return decision }
         decision.ttlSeconds = ttlOverrides[decision.operation] ?? ttlOverrides["*"] ?? ttl.seconds
         decision.staleSeconds = staleAfter[decision.operation] ?? staleAfter["*"]
         decision.keyEnv = keyEnv
-        decision.identityFiles = identityFiles()
-        decision.context = context(shape)
+        decision.identityFiles = identityFiles(invocation)
+        decision.context = context(shape, invocation)
         decision.keysStdin = keysStdin(shape)
         decision.redaction = redaction
         return decision
@@ -80,18 +82,6 @@ public struct PolicySpec: Sendable {
         guard outcome.status == 0 else { return false }
         if emptyStdoutIsFailure && outcome.transcript.stdoutCount == 0 { return false }
         return failureMarkers.firstMatch(in: outcome.transcript) == nil
-    }
-}
-
-extension Verdict {
-    var commandClass: CommandClass {
-        switch self {
-        case .cache: .cacheable
-        case .interactive: .interactive
-        case .mutating: .mutating
-        case .uncached: .uncached
-        case .passthrough: .passthrough
-        }
     }
 }
 

@@ -1,8 +1,8 @@
-/// One line of a policy table: when `condition` holds, the command gets `verdict`.
+/// One line of a policy table: when `condition` holds, the command is of `commandClass`.
 /// Rules are read top to bottom and the first match wins, so safety rules come first.
 public struct Rule: Sendable {
     public let condition: Condition
-    public let verdict: Verdict
+    public let commandClass: CommandClass
     public let reason: String
     /// The operation name to record, when the shape's own ("--version") is not telling.
     public let operation: String?
@@ -10,28 +10,19 @@ public struct Rule: Sendable {
     /// dropped first: every mutation, and interactive commands that create (`gh pr create`).
     public let invalidates: Bool
 
-    public init(_ condition: Condition, _ verdict: Verdict, _ reason: String, operation: String? = nil,
+    public init(_ condition: Condition, _ commandClass: CommandClass, _ reason: String, operation: String? = nil,
                 invalidates: Bool? = nil) {
         self.condition = condition
-        self.verdict = verdict
+        self.commandClass = commandClass
         self.reason = reason
         self.operation = operation
-        self.invalidates = invalidates ?? (verdict == .mutating)
+        self.invalidates = invalidates ?? (commandClass == .mutating)
     }
 }
 
-/// What a rule decides.
-public enum Verdict: Sendable, Equatable {
-    case cache(TTLClass)
-    case interactive
-    case mutating
-    /// Idempotent but not worth storing (downloads): retried, never cached.
-    case uncached
-    case passthrough
-}
-
-/// A predicate on an argv shape. Enough to write every tool's table as data; `custom` covers
-/// the few rules that need code (gh api's method, claude's --allowedTools).
+/// A predicate on an argv shape and the invocation around it. Enough to write every tool's
+/// table as data; `custom` and `invocation` cover the few rules that need code (gh api's
+/// method; claude's settings files).
 public indirect enum Condition: Sendable {
     /// The operation is one of these; an entry ending in " *" matches every operation of that group.
     case operation(Set<String>)
@@ -49,14 +40,23 @@ public indirect enum Condition: Sendable {
     case noArguments
     /// The argv is exactly these words (`--version`).
     case exactly([String])
+    /// The variable is set and not empty (`COPILOT_ALLOW_ALL`).
     case environment(String)
+    /// Our stdout is a terminal (vastai pages through less there).
+    case stdoutIsTerminal
+    /// Stdin is a pipe, file or socket: a prompt may come from it.
+    case stdinCarriesData
     case all([Condition])
     case any([Condition])
     case not(Condition)
     case always
+    /// A test of the argv alone.
     case custom(@Sendable (ArgvShape) -> Bool)
+    /// A test that reads the invocation too: files it names (a settings file under the home
+    /// directory, a relative `--settings` path).
+    case invocation(@Sendable (ArgvShape, Invocation) -> Bool)
 
-    public func holds(_ shape: ArgvShape) -> Bool {
+    public func holds(_ shape: ArgvShape, in invocation: Invocation) -> Bool {
         switch self {
         case .operation(let ops):
             return ops.contains(shape.operation) || ops.contains { op in
@@ -68,12 +68,15 @@ public indirect enum Condition: Sendable {
         case .flagValue(let flag, let values): return shape.value(of: flag).map(values.contains) ?? false
         case .noArguments: return shape.arguments.isEmpty
         case .exactly(let args): return shape.args == args
-        case .environment(let name): return Environment.get(name).map { !$0.isEmpty } ?? false
-        case .all(let conditions): return conditions.allSatisfy { $0.holds(shape) }
-        case .any(let conditions): return conditions.contains { $0.holds(shape) }
-        case .not(let condition): return !condition.holds(shape)
+        case .environment(let name): return invocation.environment.nonEmpty(name) != nil
+        case .stdoutIsTerminal: return invocation.terminal.isTerminal
+        case .stdinCarriesData: return invocation.stdin == .data
+        case .all(let conditions): return conditions.allSatisfy { $0.holds(shape, in: invocation) }
+        case .any(let conditions): return conditions.contains { $0.holds(shape, in: invocation) }
+        case .not(let condition): return !condition.holds(shape, in: invocation)
         case .always: return true
         case .custom(let test): return test(shape)
+        case .invocation(let test): return test(shape, invocation)
         }
     }
 }

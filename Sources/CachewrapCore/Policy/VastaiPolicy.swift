@@ -33,9 +33,9 @@ public enum VastaiPolicy {
     static let paging: Set<String> = ["show instances", "show instances-v1", "show invoices-v1"]
 
     static let rules: [Rule] = [
-        Rule(.all([.option(["--version"]), .custom { $0.words.isEmpty }]), .cache(.static), "vastai's version is static",
+        Rule(.all([.option(["--version"]), .custom { $0.words.isEmpty }]), .cacheable(.static), "vastai's version is static",
              operation: "version"),
-        Rule(.any([.option(["--help", "-h"]), .operation(["help"])]), .cache(.static),
+        Rule(.any([.option(["--help", "-h"]), .operation(["help"])]), .cacheable(.static),
              "help text is static", operation: "help"),
         Rule(.custom { abbreviates($0, revealingFlags) }, .passthrough, "--explain and --curl print the API key"),
         // It may be a mutation (`destroy instance 5 -y --api=K`): the whole endpoint is dropped.
@@ -52,15 +52,14 @@ public enum VastaiPolicy {
                    .operation(["tfa delete", "tfa regen-codes"])]),
              .interactive, "asks for confirmation", invalidates: true),
         Rule(.operation(Set(mutatingVerbs.map { $0 + " *" })), .mutating, "changes state at Vast.ai or locally"),
-        Rule(.all([.operation(paging), .not(.flag(["--raw", "--full", "-q", "--quiet"])),
-                   .custom { _ in FileIO.isTerminal(1) }]),
+        Rule(.all([.operation(paging), .not(.flag(["--raw", "--full", "-q", "--quiet"])), .stdoutIsTerminal]),
              .interactive, "on a terminal, long output is paged through less"),
         Rule(.all([.operation(["show invoices-v1"]), .not(.flag(["--raw"]))]), .interactive,
              "asks 'Fetch next page?' when there is one"),
-        Rule(.operation(live), .cache(.live), "instance state and logs"),
-        Rule(.operation(["show user"]), .cache(.identity), "who is logged in"),
-        Rule(.operation(["show *"]), .cache(.metadata), "read-only account data"),
-        Rule(.operation(market), .cache(.market), "the offer market moves within a minute"),
+        Rule(.operation(live), .cacheable(.live), "instance state and logs"),
+        Rule(.operation(["show user"]), .cacheable(.identity), "who is logged in"),
+        Rule(.operation(["show *"]), .cacheable(.metadata), "read-only account data"),
+        Rule(.operation(market), .cacheable(.market), "the offer market moves within a minute"),
     ]
 
     /// Whether an argument names one of `flags` or, argparse-style, a prefix of one (`--expl`,
@@ -80,7 +79,7 @@ public enum VastaiPolicy {
         spec.singleWordGroups = singleWordCommands
         // rich and the table printer size their output from COLUMNS when stdout is a pipe.
         spec.keyEnv = ["VAST_API_KEY", "VAST_URL", "XDG_CONFIG_HOME", "NO_COLOR", "COLUMNS"]
-        spec.identityFiles = { keyFiles() }
+        spec.identityFiles = keyFiles
         // Its own flag, named as data: the standard table's word rules cover it too, but the
         // policy states what it knows rather than rely on them.
         spec.redaction.secretFlags.insert("--api-key")
@@ -96,16 +95,16 @@ public enum VastaiPolicy {
         // The daily search quota: `... Resets at 2030-03-17 17:46 UTC.`
         spec.quota = [OutputCheck(.stderr, "Resets at ")]
         spec.retries = 1
-        spec.scope = { HubScope.vastai($0) }
+        spec.scope = HubScope.vastai
         return spec
     }
 
     /// The saved API key and the 2FA session key (which vastai sends instead while it exists),
     /// under `$XDG_CONFIG_HOME/vastai` (when absolute, as the xdg package wants), else
-    /// `~/.config/vastai`. `env` is the environment to read (the process's own, or a test's).
-    static func keyFiles(_ env: (String) -> String? = Environment.get) -> [String] {
-        let home = env("HOME").flatMap { $0.isEmpty ? nil : $0 } ?? CacheLocation.homeDirectory()
-        let config = env("XDG_CONFIG_HOME").flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.config"
+    /// `~/.config/vastai`.
+    static func keyFiles(_ invocation: Invocation) -> [String] {
+        let xdg = invocation.environment["XDG_CONFIG_HOME"]
+        let config = xdg.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? invocation.homeDirectory + "/.config"
         return [config + "/vastai/vast_api_key", config + "/vastai/vast_tfa_key"]
     }
 }

@@ -18,16 +18,4 @@ public enum Environment {
     static func set(_ variables: [String: String]) {
         for (name, value) in variables { setenv(name, value, 1) }
     }
-
-    /// Every variable whose name starts with `prefix` (e.g. COPILOT_PROVIDER_), sorted by name.
-    public static func names(withPrefix prefix: String) -> [String] {
-        var out: [String] = []
-        var p = environ
-        while let entry = p.pointee {
-            let item = String(cString: entry)
-            if item.hasPrefix(prefix), let eq = item.firstIndex(of: "=") { out.append(String(item[..<eq])) }
-            p += 1
-        }
-        return out.sorted()
-    }
 }

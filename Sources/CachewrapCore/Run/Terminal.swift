@@ -18,6 +18,9 @@ public struct TerminalShape: Equatable, Sendable {
     /// stdout and stderr apart, nor the other way round.
     public var merged = false
 
+    /// Not a terminal, stderr apart: what a test or a report states when no terminal matters.
+    public static let pipe = TerminalShape(isTerminal: false, columns: 0, rows: 0)
+
     public static func ofStdout() -> TerminalShape {
         if let inherited = BackgroundRefresh.inheritedTerminal() { return inherited }
         let merged = SharedOutput.same(1, 2)

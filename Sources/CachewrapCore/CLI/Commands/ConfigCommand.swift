@@ -24,7 +24,7 @@ enum ConfigCommand {
     static func report(_ loaded: ConfigFile.Loaded, path: String) -> String {
         let config = loaded.config
         var lines = ["config file: \(path) (\(loaded.exists ? "found" : "not found: built-in defaults"))"]
-        let generic = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide([]).ttlSeconds
+        let generic = config.applyGeneric(to: .generic(command: "CMD", keyEnv: [])).decide(Invocation([])).ttlSeconds
         lines.append("generic (cachewrap -- CMD): ttl \(Duration.exact(seconds: generic)) (\(config.defaultTTL == nil ? "built-in" : "config"))")
         for tool in Policies.known {
             guard let builtIn = Policies.builtIn(tool) else { continue }

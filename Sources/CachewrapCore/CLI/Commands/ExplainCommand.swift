@@ -13,28 +13,30 @@ enum ExplainCommand {
                 """)
             return 0
         }
-        let decision = policy.decide(request.arguments.map(\.text))
+        let invocation = request.invocation()
+        let decision = policy.decide(invocation)
         var lines = [
             "tool:      \(policy.tool) (\(path))",
             "operation: \(decision.operation)",
-            "class:     \(decision.commandClass.rawValue): \(decision.reason)",
+            "class:     \(decision.commandClass.name): \(decision.reason)",
         ]
         if decision.invalidates {
             let when = decision.commandClass == .mutating ? "before it runs and again after it ends" : "before it runs"
             lines.append("effect:    drops cached answers of \(decision.scope.description) \(when)")
         }
-        guard decision.commandClass == .cacheable else {
+        guard let ttlClass = decision.ttlClass else {
             lines.append("cache:     never served from the cache; runs as if cachewrap were not there")
             Console.output(lines.joined(separator: "\n") + "\n")
             return 0
         }
         // As the call reads it: --ttl, then CACHEWRAP_TTL, then the policy.
         let requested = request.options.ttlSeconds ?? CachedRun.environmentTTL()
-        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : decision.ttlClass.rawValue
+        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : ttlClass.rawValue
         lines.append("ttl:       \(Duration.format(seconds: requested ?? decision.ttlSeconds)) (\(source))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
         // The key names the program found, as `cachewrap key` does; not the words shown above.
-        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: located ?? request.tool)
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: located ?? request.tool,
+                                        invocation: invocation)
         lines.append("key:       \(key.cid)")
         if let salt = key.saltOrigin { lines.append("salt:      \(salt.summary)") }
         if case .object(let fields) = key.document {
@@ -42,15 +44,15 @@ enum ExplainCommand {
         }
         lines.append("scope:     \(decision.scope.description)")
         let lookup = CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: requested, tool: policy.tool)
-        lines.append("now:       \(status(lookup))")
+        lines.append("now:       \(status(lookup, now: invocation.clock()))")
         Console.output(lines.joined(separator: "\n") + "\n")
         return 0
     }
 
     /// Hit, expired, superseded, damaged or miss for this key right now, found as a real call
     /// finds it (`CacheLookup.find`), read without touching counters.
-    private static func status(_ lookup: CacheLookup) -> String {
-        let now = Clock.nowMs(), ttl = lookup.requestedTTL
+    private static func status(_ lookup: CacheLookup, now: Int64) -> String {
+        let ttl = lookup.requestedTTL
         switch lookup.find(cache: CacheLocation.fromEnvironment().directory) {
         case .missing: return "miss (nothing cached)"
         case .damaged(let damage): return "miss (the cached answer is damaged: \(damage.message); the next call drops it)"

@@ -7,15 +7,16 @@ enum KeyCommand {
         guard let policy = request.policy() else {
             throw .usage("'\(request.tool)' has no caching policy, so it has no key (use 'cachewrap key -- \(request.tool) ...')")
         }
-        let decision = policy.decide(request.arguments.map(\.text))
+        let invocation = request.invocation()
+        let decision = policy.decide(invocation)
         let path = (try? ToolLocator().locate(request.tool)) ?? request.tool
-        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path)
+        let key = request.inspectionKey(policy: policy, decision: decision, toolPath: path, invocation: invocation)
         let ttl = request.options.ttlSeconds ?? decision.ttlSeconds
         if asJSON {
             Console.output(JSONValue.object([
                 "cid": .string(key.cid), "document": .string(key.text),
-                "cacheable": .bool(decision.commandClass == .cacheable),
-                "class": .string(decision.commandClass.rawValue), "ttl_seconds": .int(ttl),
+                "cacheable": .bool(decision.isCacheable),
+                "class": .string(decision.commandClass.name), "ttl_seconds": .int(ttl),
                 "provisional": .bool(key.isProvisional),
             ]).canonicalText + "\n")
         } else {
