@@ -1,0 +1,78 @@
+import Glibc
+
+/// `gc --max-size`: least-recently-used entries go until the distinct outputs fit.
+///
+/// The store is walked from its least recently used end (`entries_by_use`, ties by CID) in
+/// batches, one transaction each, so memory stays bounded by a batch whatever the store's size,
+/// and a miss waiting for the write lock waits for one batch, not for the whole eviction.
+/// Outputs are content-addressed and may be shared: an output's bytes come free only with its
+/// last entry in that order, which the batch's query says of each row, so a batch stops at the
+/// exact entry that makes the store fit (the same entries as evicting one at a time).
+extension Store {
+    /// Entries per transaction: large enough that commits and checkpoints are few, small enough
+    /// that a batch's CIDs and paths take about a megabyte.
+    static let evictionBatch = 10_000
+
+    /// Evicts least-recently-used entries until the outputs fit in `maxBytes`; returns how many.
+    public func evict(toFit maxBytes: Int64) throws(CachewrapError) -> Int {
+        try evict(toFit: maxBytes, batch: Self.evictionBatch)
+    }
+
+    /// The same, `batch` entries at most per transaction. The total is read once: outputs that
+    /// other processes add meanwhile are not counted, which the next `gc` settles.
+    func evict(toFit maxBytes: Int64, batch: Int) throws(CachewrapError) -> Int {
+        try wrap { () throws(SQLiteDatabase.Failure) in
+            var excess = try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs") - maxBytes
+            var evicted = 0
+            while excess > 0 {
+                let (entries, freed) = try db.transaction { () throws(SQLiteDatabase.Failure) in
+                    try evictBatch(freeing: excess, limit: batch)
+                }
+                guard entries > 0 else { break }
+                evicted += entries
+                excess -= freed
+            }
+            return evicted
+        }
+    }
+
+    /// Evicts from the least recently used end, at most `limit` entries, stopping at the one
+    /// whose output frees the `bytes` still wanted; returns the entries and bytes it removed.
+    /// Hot files go before the rows, inside the transaction (see `HotFile`): were the process
+    /// to die before the commit, only cache is lost, and no hot file outlives its entry.
+    private func evictBatch(freeing bytes: Int64, limit: Int) throws(SQLiteDatabase.Failure) -> (Int, Int64) {
+        // `last`: no other entry of the same output comes later in the order, so removing this
+        // one (and, before it, every earlier one) frees the output.
+        let scan = try db.prepare("""
+            SELECT e.cid, e.tool, e.output_id, o.size, o.frames IS NULL, o.hash,
+                   NOT EXISTS (SELECT 1 FROM entries r WHERE r.output_id = e.output_id AND r.cid <> e.cid
+                               AND (r.last_used_ms, r.cid) > (e.last_used_ms, e.cid)) AS last
+            FROM entries e INDEXED BY entries_by_use JOIN outputs o ON o.id = e.output_id
+            ORDER BY e.last_used_ms, e.cid LIMIT ?
+            """)
+        try scan.bind(.int(Int64(limit)))
+        var victims: [String] = [], perTool: [String: Int64] = [:]
+        var outputs: [Int64] = [], blobs: [String] = []
+        var freed: Int64 = 0
+        while freed < bytes, try scan.step() {
+            victims.append(scan.text(0))
+            perTool[scan.text(1), default: 0] += 1
+            guard scan.int(6) == 1 else { continue }
+            outputs.append(scan.int(2))
+            freed += scan.int(3)
+            if scan.int(4) == 1 { blobs.append(blobPath(scan.blob(5))) }
+        }
+        guard !victims.isEmpty else { return (0, 0) }
+        let unlinking = FileRemoval(victims.map { HotFile.path(location.directory, $0) })
+        defer { unlinking.wait() }
+        let deleteEntry = try db.prepare("DELETE FROM entries WHERE cid = ?")
+        for cid in victims { try deleteEntry.bind(.text(cid)).run() }
+        let deleteOutput = try db.prepare("DELETE FROM outputs WHERE id = ?")
+        for id in outputs { try deleteOutput.bind(.int(id)).run() }
+        for (tool, n) in perTool { try addCounters(tool: tool, [.evictions: n]) }
+        // A blob whose removal fails is only space: `gc` sweeps files no row names.
+        for path in blobs { unlink(path) }
+        unlinking.wait()
+        return (victims.count, freed)
+    }
+}
