@@ -106,12 +106,24 @@ import Testing
     @Test(arguments: [0, 1, FileRemoval.threadMinimum - 1, FileRemoval.threadMinimum, 1000])
     func fileRemovalRemovesEveryFile(count: Int) throws {
         let cache = StoreTests.TempCache()
-        try FileManager.default.createDirectory(atPath: cache.root + "/f", withIntermediateDirectories: true)
-        let paths = (0..<count).map { cache.root + "/f/\($0)" }
-        for path in paths { _ = FileManager.default.createFile(atPath: path, contents: Data()) }
-        let removal = FileRemoval(paths + [cache.root + "/f/missing"])
+        let dir = cache.root + "/f"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var names = PackedNames()
+        for i in 0..<count {
+            _ = FileManager.default.createFile(atPath: dir + "/bafkrei\(i)", contents: Data())
+            names.append("bafkrei\(i)")
+        }
+        names.append("missing")
+        let removal = FileRemoval(directory: dir, names: names)
         removal.wait()
         removal.wait()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.root + "/f").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test func packedNamesKeepTheirText() {
+        var names = PackedNames()
+        let words = ["bafkreiz", "bafkreia", "", "bafkreiab", "bafkrei\u{e9}"]
+        for word in words { names.append(word) }
+        #expect((0..<names.count).map { names[$0] } == words)
     }
 }

@@ -1,6 +1,25 @@
 import Glibc
 
-/// Unlinks a list of files on worker threads while the caller goes on: eviction removes
+/// File names packed into one byte array, each ended by a NUL: an eviction batch of 100,000
+/// CIDs takes 6 MB this way, against 25 MB as Swift strings with their paths.
+struct PackedNames {
+    private(set) var bytes: [UInt8] = []
+    private(set) var starts: [Int] = []
+
+    var count: Int { starts.count }
+
+    mutating func append(_ name: String) {
+        starts.append(bytes.count)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(0)
+    }
+
+    subscript(_ i: Int) -> String {
+        bytes.withUnsafeBufferPointer { String(cString: $0.baseAddress! + starts[i]) }
+    }
+}
+
+/// Unlinks files of one directory on worker threads while the caller goes on: eviction removes
 /// thousands of hot files per batch while SQLite deletes their rows. An unlink mostly waits on
 /// the file system (freeing the file's block, the journal), not on a core: on this project's
 /// ext4 one thread removed a synced hot file in 0.3 to 3 ms, eight threads in 25 to 50 µs each,
@@ -11,12 +30,14 @@ final class FileRemoval {
     static let threadMinimum = 64
     static let threads = 8
 
-    private let paths: [String]
+    private let directory: [UInt8]
+    private let names: PackedNames
     private var workers: [pthread_t] = []
 
-    init(_ paths: [String]) {
-        self.paths = paths
-        guard paths.count >= Self.threadMinimum else {
+    init(directory: String, names: PackedNames) {
+        self.directory = Array((directory + "/").utf8)
+        self.names = names
+        guard names.count >= Self.threadMinimum else {
             remove(share: 0, of: 1)
             return
         }
@@ -44,9 +65,18 @@ final class FileRemoval {
         workers = []
     }
 
-    /// Every `count`-th path from `share` on.
+    /// Every `count`-th name from `share` on, its path built in one reused buffer.
     private func remove(share: Int, of count: Int) {
-        for i in stride(from: share, to: paths.count, by: count) { unlink(paths[i]) }
+        var path = directory
+        names.bytes.withUnsafeBufferPointer { all in
+            for i in stride(from: share, to: names.count, by: count) {
+                path.removeSubrange(directory.count...)
+                var at = names.starts[i]
+                while all[at] != 0 { path.append(all[at]); at += 1 }
+                path.append(0)
+                path.withUnsafeBufferPointer { _ = unlink(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
+            }
+        }
     }
 
     /// What one worker is handed: the removal (kept alive by the worker) and its share.
