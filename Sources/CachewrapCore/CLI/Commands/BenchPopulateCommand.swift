@@ -1,7 +1,7 @@
-/// `cachewrap bench-populate N [--tool T] [--from I]`: fills the store with synthetic entries
-/// I..<N through `Store.save`, the path a miss takes (rows, hot files, and a blob file for each
-/// large output), batched 10,000 to a transaction, so `bench/run.sh` measures a hit beside a
-/// million real entries without a million tool runs. `--from` tops up a copy of a smaller store.
+/// `cachewrap bench-populate N [--tool T]`: fills the store with N synthetic entries through
+/// `Store.save`, the path a miss takes (rows, hot files, and a blob file for each large output),
+/// batched 10,000 to a transaction, so `bench/run.sh` measures a hit beside a million real
+/// entries without a million tool runs.
 /// A maintainer's command: listed in the man page, not in `--help`.
 enum BenchPopulateCommand {
     static let batch = 10_000
@@ -11,23 +11,22 @@ enum BenchPopulateCommand {
     static let blobEvery = 10_000
 
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
-        let parsed = try CommandArguments(args, command: "bench-populate", valued: ["--tool", "--from"], maxPositionals: 1)
-        guard let text = parsed.positionals.first, let count = Int(text), count > 0,
-              let from = Int(parsed.values["--from"] ?? "0"), (0..<count).contains(from) else {
-            throw .usage("usage: cachewrap bench-populate N [--tool T] [--from I]   (0 <= I < N)")
+        let parsed = try CommandArguments(args, command: "bench-populate", valued: ["--tool"], maxPositionals: 1)
+        guard let text = parsed.positionals.first, let count = Int(text), count > 0 else {
+            throw .usage("usage: cachewrap bench-populate N [--tool T]")
         }
         let tool = parsed.values["--tool"] ?? "bench"
         let store = try openStoreForCommand()
         try store.allowLargePageCache()
         let now = Clock.nowMs()
-        for start in stride(from: from, to: count, by: batch) {
+        for start in stride(from: 0, to: count, by: batch) {
             let entries = try (start..<min(count, start + batch)).map { i throws(CachewrapError) in
                 // A distinct last use per entry, oldest first, so eviction has an order to follow.
                 try store.benchEntry(i, tool: tool, createdMs: now - Int64(count - i))
             }
             try store.save(entries)
         }
-        Console.notice("bench-populate: entries \(from)..<\(count) for '\(tool)'")
+        Console.notice("bench-populate: \(count) entries for '\(tool)'")
         return 0
     }
 }
