@@ -40,7 +40,8 @@ for N in $SCALE; do
     is_stored "$WORK/data/1k" || die "scale: measured entry not stored at $N"
     fact "entries_$N" "$(entries_in "$CACHEWRAP_DIR")"
     fact "dbsize_$N" "$(cat "$CACHEWRAP_DIR"/cache.db* | wc -c)"
-    fact "disk_$N" "$(du -sb "$CACHEWRAP_DIR" | cut -f1)"
+    # Blocks in use, not bytes: each small hot file takes a whole block.
+    fact "disk_$N" "$(du -sB1 "$CACHEWRAP_DIR" | cut -f1)"
     fact "hotfiles_$N" "$(find "$CACHEWRAP_DIR/hot" -type f | wc -l)"
     fact "blobs_$N" "$( (find "$CACHEWRAP_DIR/blobs" -type f 2>/dev/null || true) | wc -l)"
     SIZES+=("$N")
