@@ -30,15 +30,10 @@ STARTED=$(date +%s)
 
 say() { printf '[bench %4ss] %s\n' "$(($(date +%s) - STARTED))" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+# need_deb, and the timing helpers: hf_run, hf_rows, hf, row, timed, rss_kib, entries_in, stat_json.
+source "$HERE/lib.sh"
 
 # --- tools (Debian packages only) -------------------------------------------------------------
-need_deb() { # need_deb COMMAND PACKAGE
-    command -v "$1" >/dev/null 2>&1 && return 0
-    [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null || die "$1 missing: apt-get install $2"
-    say "installing Debian package $2"
-    apt-get install -y -qq "$2" >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$2" >/dev/null 2>&1; } \
-        || die "could not install $2"
-}
 need_deb hyperfine hyperfine
 need_deb python3 python3
 [[ -x /usr/bin/time ]] || need_deb /usr/bin/time time
@@ -73,64 +68,6 @@ unset CACHEWRAP_TTL CACHEWRAP_DISABLE CACHEWRAP_QUIET CACHEWRAP_REMOTE CACHEWRAP
 export CACHEWRAP_CONFIG=$WORK/no-config.toml
 # 100 MiB is over the default 64 MiB entry limit: raised so the 100 MiB output is stored.
 export CACHEWRAP_MAX_ENTRY=256MiB
-
-# Background load on a shared machine drifts over seconds, so every comparison that gives a ratio
-# is timed in ROUNDS alternating rounds and the runs are pooled: a slow spell hits both sides.
-ROUNDS=${BENCH_ROUNDS:-4}
-# hf_run TAG HYPERFINE-ARGS...: one hyperfine invocation (-N: no shell), JSON kept as TAG.<n>.json.
-hf_run() {
-    local tag=$1; shift
-    local n=1
-    while [[ -e "$WORK/json/$tag.$n.json" ]]; do n=$((n + 1)); done
-    hyperfine -N --style none --export-json "$WORK/json/$tag.$n.json" "$@" >>"$WORK/hyperfine.log" 2>&1 \
-        || { tail -20 "$WORK/hyperfine.log" >&2; die "hyperfine failed for $tag"; }
-}
-# hf_rows ID1,ID2,... TAG: one row per command (in order), its timed runs pooled over TAG's rounds;
-# median, min and max of the pooled runs.
-hf_rows() {
-    python3 - "$1" "$WORK/json/$2".*.json >>"$ROWS" <<'PY'
-import json, statistics, sys
-ids, files = sys.argv[1].split(","), sys.argv[2:]
-pooled = [[] for _ in ids]
-labels = [None] * len(ids)
-for f in files:
-    for i, r in enumerate(json.load(open(f))["results"][:len(ids)]):
-        pooled[i] += r["times"]
-        labels[i] = r["command"]
-for rid, label, t in zip(ids, labels, pooled):
-    print("\t".join([rid, label, repr(statistics.median(t)), repr(min(t)), repr(max(t)), str(len(t)), ""]))
-PY
-}
-# hf ID1,ID2,... RUNS HYPERFINE-ARGS...: RUNS timed runs per command, split over ROUNDS rounds.
-hf() {
-    local ids=$1 runs=$2; shift 2
-    local tag=${ids//,/_}
-    for _ in $(seq "$ROUNDS"); do hf_run "$tag" --runs $(((runs + ROUNDS - 1) / ROUNDS)) "$@"; done
-    hf_rows "$ids" "$tag"
-}
-# row ID LABEL SECONDS [NOTE]: a single timed measurement (not hyperfine).
-row() { printf '%s\t%s\t%s\t%s\t%s\t1\t%s\n' "$1" "$2" "$3" "$3" "$3" "${4:-}" >>"$ROWS"; }
-# timed OUT_PREFIX CMD...: one run; leaves "WALL_SECONDS PEAK_RSS_KIB" in OUT_PREFIX.time.
-timed() {
-    local out=$1; shift
-    local t0 t1
-    t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$out.rss" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; return 1; }
-    t1=$(date +%s%N)
-    echo "$(python3 -c "print(($t1 - $t0) / 1e9)") $(tail -1 "$out.rss")" >"$out.time"
-}
-rss_kib() { # rss_kib CMD...: peak RSS of one run, from /usr/bin/time -v, both streams on /dev/null
-    # as under hyperfine (see is_stored); a failure runs it again with its stderr shown.
-    /usr/bin/time -v -o "$WORK/rss.txt" "$@" >/dev/null 2>&1 || { "$@" >/dev/null; return 1; }
-    awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
-}
-entries_in() { # entries_in CACHEWRAP_DIR: row count, read-only (a check, not a way to fill)
-    if command -v sqlite3 >/dev/null; then sqlite3 -readonly "$1/cache.db" "SELECT COUNT(*) FROM entries" 2>/dev/null || echo "?"
-    else echo "?"; fi
-}
-stat_json() { # stat_json FIELD: a total from `cachewrap stats --json` for the current CACHEWRAP_DIR
-    "$BIN" stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
-}
 
 # --- machine ----------------------------------------------------------------------------------
 fact date "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -282,70 +219,8 @@ export CACHEWRAP_DIR=$WORK/cw-gh
 )
 kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
-# --- 7. concurrency ---------------------------------------------------------------------------
-export CACHEWRAP_DIR=$WORK/cw-conc
-cat >"$WORK/slowtool.sh" <<'EOF'
-#!/bin/sh
-# A slow fake tool: sleeps 0.3 s, counts its own runs, prints a fixed answer.
-sleep 0.3
-echo run >>"$1"
-echo "slow tool answer for round $2"
-EOF
-mkdir -p "$WORK/conc"
-CONC_ROUNDS=3
-for round in $(seq "$CONC_ROUNDS"); do
-    say "32 identical concurrent misses, round $round/$CONC_ROUNDS"
-    COUNT=$WORK/conc/count.$round; : >"$COUNT"
-    pids=()
-    for i in $(seq 32); do
-        timeout 60 "$BIN" -- sh "$WORK/slowtool.sh" "$COUNT" "$round" >"$WORK/conc/out.$round.$i" 2>"$WORK/conc/err.$round.$i" &
-        pids+=($!)
-    done
-    BG_PIDS=("${pids[@]}")
-    bad=0
-    for i in "${!pids[@]}"; do wait "${pids[$i]}" || bad=$((bad + 1)); done
-    BG_PIDS=()
-    differ=0
-    for i in $(seq 32); do cmp -s "$WORK/conc/out.$round.1" "$WORK/conc/out.$round.$i" || differ=$((differ + 1)); done
-    [[ -s "$WORK/conc/out.$round.1" ]] || differ=32
-    fact "conc32_runs_$round" "$(wc -l <"$COUNT")"
-    fact "conc32_failed_$round" "$bad"
-    fact "conc32_differ_$round" "$differ"
-done
-
-say "1,000 hits from 8 parallel workers"
-"$BIN" -- cat "$WORK/data/1k" >/dev/null
-HITS_BEFORE=$(stat_json hits)
-mkdir -p "$WORK/par"
-cat >"$WORK/hitcheck.sh" <<EOF
-#!/bin/sh
-# One checked hit: exit code, bytes and stderr kept for counting.
-"$BIN" -- cat "$WORK/data/1k" >"$WORK/par/\$1.out" 2>"$WORK/par/\$1.err"
-echo \$? >"$WORK/par/\$1.rc"
-EOF
-T0=$(date +%s.%N)
-seq 1000 | timeout 300 xargs -P 8 -n 1 sh "$WORK/hitcheck.sh" || true
-T1=$(date +%s.%N)
-HITS_AFTER=$(stat_json hits)
-python3 - "$WORK/par" "$WORK/data/1k" "$T0" "$T1" "$HITS_BEFORE" "$HITS_AFTER" >>"$FACTS" <<'PY'
-import os, sys
-d, ref, t0, t1, hb, ha = sys.argv[1:]
-want = open(ref, "rb").read()
-rc_bad = out_bad = err_lines = missing = 0
-for i in range(1, 1001):
-    p = os.path.join(d, str(i))
-    if not os.path.exists(p + ".rc"):
-        missing += 1; continue
-    rc_bad += open(p + ".rc").read().strip() != "0"
-    out_bad += open(p + ".out", "rb").read() != want
-    err_lines += len(open(p + ".err", "rb").read().splitlines())
-print(f"par_missing\t{missing}")
-print(f"par_nonzero_exit\t{rc_bad}")
-print(f"par_wrong_output\t{out_bad}")
-print(f"par_stderr_lines\t{err_lines}")
-print(f"par_hits_counted\t{int(ha) - int(hb)}")
-print(f"par_wall_s\t{float(t1) - float(t0):.3f}")
-PY
+# --- 7. concurrency: 32 identical misses, 1,000 parallel hits (bench/concurrency.sh) -----------
+source "$HERE/concurrency.sh"
 
 # --- 5. scale: hit, miss, ls, stats and gc at each size (bench/scale.sh) ---------------------
 source "$HERE/scale.sh"
