@@ -16,6 +16,8 @@ extension Store {
     /// then made it 15 s). A batch's CIDs take 6 MB (`PackedNames`); a miss waits for one batch
     /// at most (about 3 s at that size, under SQLite's 5 s busy timeout).
     static let evictionBatch = 100_000
+    /// Hot files handed to one `FileRemoval` while a batch is scanned.
+    static let unlinkChunk = 20_000
 
     /// Evicts least-recently-used entries until the outputs fit in `maxBytes`; returns how many.
     public func evict(toFit maxBytes: Int64) throws(CachewrapError) -> Int {
@@ -55,33 +57,43 @@ extension Store {
             ORDER BY e.last_used_ms, e.cid LIMIT ?
             """)
         try scan.bind(.int(Int64(limit)))
-        var victims = PackedNames(), perTool: [String: Int64] = [:]
+        var chunk = PackedNames(), perTool: [String: Int64] = [:]
         var outputs: [Int64] = [], blobs: [String] = []
-        var freed: Int64 = 0, lastUsed: Int64 = 0
+        var freed: Int64 = 0, lastUsed: Int64 = 0, lastCID = "", count = 0
+        // Hot files are unlinked a chunk at a time while the scan goes on, so the file system's
+        // waits overlap the scan as well as the delete; all are done before the commit.
+        var unlinking: [FileRemoval] = []
+        defer { for removal in unlinking { removal.wait() } }
+        let hot = HotFile.directory(location.directory)
         while freed < bytes, try scan.step() {
-            victims.append(scan.text(0))
+            lastCID = scan.text(0)
+            chunk.append(lastCID)
+            count += 1
             lastUsed = scan.int(7)
             perTool[scan.text(1), default: 0] += 1
+            if chunk.count == Self.unlinkChunk {
+                unlinking.append(FileRemoval(directory: hot, names: chunk))
+                chunk = PackedNames()
+            }
             guard scan.int(6) == 1 else { continue }
             outputs.append(scan.int(2))
             freed += scan.int(3)
             if scan.int(4) == 1 { blobs.append(blobPath(scan.blob(5))) }
         }
-        guard victims.count > 0 else { return (0, 0) }
-        let unlinking = FileRemoval(directory: HotFile.directory(location.directory), names: victims)
-        defer { unlinking.wait() }
+        guard count > 0 else { return (0, 0) }
+        unlinking.append(FileRemoval(directory: hot, names: chunk))
         // One statement for the batch: the victims are exactly the rows up to the last one in LRU
-        // order (the write lock is held since the scan), and S"""Lite deletes them in CID order.
+        // order (the write lock is held since the scan), and SQLite deletes them in CID order.
         try db.prepare("""
             DELETE FROM entries WHERE cid IN
                 (SELECT cid FROM entries INDEXED BY entries_by_use WHERE (last_used_ms, cid) <= (?, ?))
-            """).bind(.int(lastUsed), .text(victims[victims.count - 1])).run()
+            """).bind(.int(lastUsed), .text(lastCID)).run()
         let deleteOutput = try db.prepare("DELETE FROM outputs WHERE id = ?")
         for id in outputs { try deleteOutput.bind(.int(id)).run() }
         for (tool, n) in perTool { try addCounters(tool: tool, [.evictions: n]) }
         // A blob whose removal fails is only space: `gc` sweeps files no row names.
         for path in blobs { unlink(path) }
-        unlinking.wait()
-        return (victims.count, freed)
+        for removal in unlinking { removal.wait() }
+        return (count, freed)
     }
 }
