@@ -21,18 +21,19 @@ extension Store {
 
     /// Evicts least-recently-used entries until the outputs fit in `maxBytes`; returns how many.
     public func evict(toFit maxBytes: Int64) throws(CachewrapError) -> Int {
-        try evict(toFit: maxBytes, batch: Self.evictionBatch)
+        try evict(toFit: maxBytes, batch: Self.evictionBatch, unlinkChunk: Self.unlinkChunk)
     }
 
-    /// The same, `batch` entries at most per transaction. The total is read once: outputs that
-    /// other processes add meanwhile are not counted, which the next `gc` settles.
-    func evict(toFit maxBytes: Int64, batch: Int) throws(CachewrapError) -> Int {
+    /// The same, `batch` entries at most per transaction (tests make batches and chunks small).
+    /// The total is read once: outputs that other processes add meanwhile are not counted,
+    /// which the next `gc` settles.
+    func evict(toFit maxBytes: Int64, batch: Int, unlinkChunk: Int = Store.unlinkChunk) throws(CachewrapError) -> Int {
         try wrap { () throws(SQLiteDatabase.Failure) in
             var excess = try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs") - maxBytes
             var evicted = 0
             while excess > 0 {
                 let (entries, freed) = try db.transaction { () throws(SQLiteDatabase.Failure) in
-                    try evictBatch(freeing: excess, limit: batch)
+                    try evictBatch(freeing: excess, limit: batch, unlinkChunk: unlinkChunk)
                 }
                 guard entries > 0 else { break }
                 evicted += entries
@@ -46,7 +47,7 @@ extension Store {
     /// whose output frees the `bytes` still wanted; returns the entries and bytes it removed.
     /// Hot files go before the rows, inside the transaction (see `HotFile`): were the process
     /// to die before the commit, only cache is lost, and no hot file outlives its entry.
-    private func evictBatch(freeing bytes: Int64, limit: Int) throws(SQLiteDatabase.Failure) -> (Int, Int64) {
+    private func evictBatch(freeing bytes: Int64, limit: Int, unlinkChunk: Int) throws(SQLiteDatabase.Failure) -> (Int, Int64) {
         // `last`: no other entry of the same output comes later in the order, so removing this
         // one (and, before it, every earlier one) frees the output.
         let scan = try db.prepare("""
@@ -71,7 +72,7 @@ extension Store {
             count += 1
             lastUsed = scan.int(7)
             perTool[scan.text(1), default: 0] += 1
-            if chunk.count == Self.unlinkChunk {
+            if chunk.count == unlinkChunk {
                 unlinking.append(FileRemoval(directory: hot, names: chunk))
                 chunk = PackedNames()
             }
