@@ -2,7 +2,7 @@
 /// `Store.save`, the path a miss takes (rows, hot files, and a blob file for each large output),
 /// batched 10,000 to a transaction, so `bench/run.sh` measures a hit beside a million real
 /// entries without a million tool runs.
-/// A maintainer's command: listed in the man page, not in `--help`.
+/// A maintainer's command for the benchmark, not listed in `--help`.
 enum BenchPopulateCommand {
     static let batch = 10_000
     /// One entry in this many has an output past the in-memory limit, spilled to a file as the
