@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # cachewrap benchmark (issue 6; targets in docs/architecture.md, Performance targets).
 #
-#   bash bench/run.sh            # ~5-10 minutes; prints a markdown report, writes bench/RESULTS.md
+#   bash bench/run.sh            # ~10-15 minutes; prints a markdown report, writes bench/RESULTS.md
 #
 # Builds a release binary in its own scratch path (.build-bench, never another build), then measures
 # in one run on this machine: the start-up floor, hits of 1 KiB / 1 MiB / 100 MiB against `cat`,
-# the miss overhead, `gh api --cache` against a cachewrap hit (same local fake GitHub), hit latency
-# at 1k / 100k / 1M entries and `gc` at 1M, peak RSS on a 100 MiB output, and concurrency.
+# the miss overhead, `gh api --cache` against a cachewrap hit (same local fake GitHub), peak RSS on
+# a 100 MiB output, concurrency, and at 1k / 100k / 1M entries the hit, the miss, `ls`, `stats`
+# and `gc --max-size` with their peak RSS (bench/scale.sh; the report is bench/report.py).
 # Everything runs in a temporary directory that is removed on exit, with the fake server stopped.
 #
 # Knobs (environment): BENCH_RUNS (hit/floor runs, default 200; lower only to try the script),
 # BENCH_SCALE (default "1000 100000 1000000"), BENCH_LOOP_MAX (largest store filled by spawning
-# cachewrap when `cachewrap bench-populate` is missing, default 1000), BENCH_NO_WRITE=1 (do not
+# cachewrap when `cachewrap bench-populate` is missing, default 1000), BENCH_MISS_RUNS (misses
+# timed per scale point, default 100), BENCH_NO_WRITE=1 (do not
 # touch bench/RESULTS.md), BENCH_REV (build that git revision, exported to the temp dir, instead of
 # the working tree: for when the tree is mid-edit), BENCH_BIN (time this prebuilt cachewrap instead
 # of building one), SWIFT_BIN (default /opt/swift/usr/bin).
@@ -28,15 +30,10 @@ STARTED=$(date +%s)
 
 say() { printf '[bench %4ss] %s\n' "$(($(date +%s) - STARTED))" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+# need_deb, and the timing helpers: hf_run, hf_rows, hf, row, timed, rss_kib, entries_in, stat_json.
+source "$HERE/lib.sh"
 
 # --- tools (Debian packages only) -------------------------------------------------------------
-need_deb() { # need_deb COMMAND PACKAGE
-    command -v "$1" >/dev/null 2>&1 && return 0
-    [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null || die "$1 missing: apt-get install $2"
-    say "installing Debian package $2"
-    apt-get install -y -qq "$2" >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$2" >/dev/null 2>&1; } \
-        || die "could not install $2"
-}
 need_deb hyperfine hyperfine
 need_deb python3 python3
 [[ -x /usr/bin/time ]] || need_deb /usr/bin/time time
@@ -71,64 +68,6 @@ unset CACHEWRAP_TTL CACHEWRAP_DISABLE CACHEWRAP_QUIET CACHEWRAP_REMOTE CACHEWRAP
 export CACHEWRAP_CONFIG=$WORK/no-config.toml
 # 100 MiB is over the default 64 MiB entry limit: raised so the 100 MiB output is stored.
 export CACHEWRAP_MAX_ENTRY=256MiB
-
-# Background load on a shared machine drifts over seconds, so every comparison that gives a ratio
-# is timed in ROUNDS alternating rounds and the runs are pooled: a slow spell hits both sides.
-ROUNDS=${BENCH_ROUNDS:-4}
-# hf_run TAG HYPERFINE-ARGS...: one hyperfine invocation (-N: no shell), JSON kept as TAG.<n>.json.
-hf_run() {
-    local tag=$1; shift
-    local n=1
-    while [[ -e "$WORK/json/$tag.$n.json" ]]; do n=$((n + 1)); done
-    hyperfine -N --style none --export-json "$WORK/json/$tag.$n.json" "$@" >>"$WORK/hyperfine.log" 2>&1 \
-        || { tail -20 "$WORK/hyperfine.log" >&2; die "hyperfine failed for $tag"; }
-}
-# hf_rows ID1,ID2,... TAG: one row per command (in order), its timed runs pooled over TAG's rounds;
-# median, min and max of the pooled runs.
-hf_rows() {
-    python3 - "$1" "$WORK/json/$2".*.json >>"$ROWS" <<'PY'
-import json, statistics, sys
-ids, files = sys.argv[1].split(","), sys.argv[2:]
-pooled = [[] for _ in ids]
-labels = [None] * len(ids)
-for f in files:
-    for i, r in enumerate(json.load(open(f))["results"][:len(ids)]):
-        pooled[i] += r["times"]
-        labels[i] = r["command"]
-for rid, label, t in zip(ids, labels, pooled):
-    print("\t".join([rid, label, repr(statistics.median(t)), repr(min(t)), repr(max(t)), str(len(t)), ""]))
-PY
-}
-# hf ID1,ID2,... RUNS HYPERFINE-ARGS...: RUNS timed runs per command, split over ROUNDS rounds.
-hf() {
-    local ids=$1 runs=$2; shift 2
-    local tag=${ids//,/_}
-    for _ in $(seq "$ROUNDS"); do hf_run "$tag" --runs $(((runs + ROUNDS - 1) / ROUNDS)) "$@"; done
-    hf_rows "$ids" "$tag"
-}
-# row ID LABEL SECONDS [NOTE]: a single timed measurement (not hyperfine).
-row() { printf '%s\t%s\t%s\t%s\t%s\t1\t%s\n' "$1" "$2" "$3" "$3" "$3" "${4:-}" >>"$ROWS"; }
-# timed OUT_PREFIX CMD...: one run; leaves "WALL_SECONDS PEAK_RSS_KIB" in OUT_PREFIX.time.
-timed() {
-    local out=$1; shift
-    local t0 t1
-    t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$out.rss" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; return 1; }
-    t1=$(date +%s%N)
-    echo "$(python3 -c "print(($t1 - $t0) / 1e9)") $(tail -1 "$out.rss")" >"$out.time"
-}
-rss_kib() { # rss_kib CMD...: peak RSS of one run, from /usr/bin/time -v, both streams on /dev/null
-    # as under hyperfine (see is_stored); a failure runs it again with its stderr shown.
-    /usr/bin/time -v -o "$WORK/rss.txt" "$@" >/dev/null 2>&1 || { "$@" >/dev/null; return 1; }
-    awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
-}
-entries_in() { # entries_in CACHEWRAP_DIR: row count, read-only (a check, not a way to fill)
-    if command -v sqlite3 >/dev/null; then sqlite3 -readonly "$1/cache.db" "SELECT COUNT(*) FROM entries" 2>/dev/null || echo "?"
-    else echo "?"; fi
-}
-stat_json() { # stat_json FIELD: a total from `cachewrap stats --json` for the current CACHEWRAP_DIR
-    "$BIN" stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
-}
 
 # --- machine ----------------------------------------------------------------------------------
 fact date "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -280,303 +219,15 @@ export CACHEWRAP_DIR=$WORK/cw-gh
 )
 kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
-# --- 7. concurrency ---------------------------------------------------------------------------
-export CACHEWRAP_DIR=$WORK/cw-conc
-cat >"$WORK/slowtool.sh" <<'EOF'
-#!/bin/sh
-# A slow fake tool: sleeps 0.3 s, counts its own runs, prints a fixed answer.
-sleep 0.3
-echo run >>"$1"
-echo "slow tool answer for round $2"
-EOF
-mkdir -p "$WORK/conc"
-CONC_ROUNDS=3
-for round in $(seq "$CONC_ROUNDS"); do
-    say "32 identical concurrent misses, round $round/$CONC_ROUNDS"
-    COUNT=$WORK/conc/count.$round; : >"$COUNT"
-    pids=()
-    for i in $(seq 32); do
-        timeout 60 "$BIN" -- sh "$WORK/slowtool.sh" "$COUNT" "$round" >"$WORK/conc/out.$round.$i" 2>"$WORK/conc/err.$round.$i" &
-        pids+=($!)
-    done
-    BG_PIDS=("${pids[@]}")
-    bad=0
-    for i in "${!pids[@]}"; do wait "${pids[$i]}" || bad=$((bad + 1)); done
-    BG_PIDS=()
-    differ=0
-    for i in $(seq 32); do cmp -s "$WORK/conc/out.$round.1" "$WORK/conc/out.$round.$i" || differ=$((differ + 1)); done
-    [[ -s "$WORK/conc/out.$round.1" ]] || differ=32
-    fact "conc32_runs_$round" "$(wc -l <"$COUNT")"
-    fact "conc32_failed_$round" "$bad"
-    fact "conc32_differ_$round" "$differ"
-done
+# --- 7. concurrency: 32 identical misses, 1,000 parallel hits (bench/concurrency.sh) -----------
+source "$HERE/concurrency.sh"
 
-say "1,000 hits from 8 parallel workers"
-"$BIN" -- cat "$WORK/data/1k" >/dev/null
-HITS_BEFORE=$(stat_json hits)
-mkdir -p "$WORK/par"
-cat >"$WORK/hitcheck.sh" <<EOF
-#!/bin/sh
-# One checked hit: exit code, bytes and stderr kept for counting.
-"$BIN" -- cat "$WORK/data/1k" >"$WORK/par/\$1.out" 2>"$WORK/par/\$1.err"
-echo \$? >"$WORK/par/\$1.rc"
-EOF
-T0=$(date +%s.%N)
-seq 1000 | timeout 300 xargs -P 8 -n 1 sh "$WORK/hitcheck.sh" || true
-T1=$(date +%s.%N)
-HITS_AFTER=$(stat_json hits)
-python3 - "$WORK/par" "$WORK/data/1k" "$T0" "$T1" "$HITS_BEFORE" "$HITS_AFTER" >>"$FACTS" <<'PY'
-import os, sys
-d, ref, t0, t1, hb, ha = sys.argv[1:]
-want = open(ref, "rb").read()
-rc_bad = out_bad = err_lines = missing = 0
-for i in range(1, 1001):
-    p = os.path.join(d, str(i))
-    if not os.path.exists(p + ".rc"):
-        missing += 1; continue
-    rc_bad += open(p + ".rc").read().strip() != "0"
-    out_bad += open(p + ".out", "rb").read() != want
-    err_lines += len(open(p + ".err", "rb").read().splitlines())
-print(f"par_missing\t{missing}")
-print(f"par_nonzero_exit\t{rc_bad}")
-print(f"par_wrong_output\t{out_bad}")
-print(f"par_stderr_lines\t{err_lines}")
-print(f"par_hits_counted\t{int(ha) - int(hb)}")
-print(f"par_wall_s\t{float(t1) - float(t0):.3f}")
-PY
-
-# --- 5. scale ---------------------------------------------------------------------------------
-# Filled through the store's own code path: `cachewrap bench-populate N --tool bench` (a hidden
-# benchmark helper calling Store.save; see bench/RESULTS.md). Without it, stores up to
-# BENCH_LOOP_MAX entries are filled by spawning `cachewrap -- echo bench I` (the real miss path);
-# larger ones are reported as skipped. Each size gets its own store (a copy of the previous one,
-# topped up), so the hits at every size can be timed in alternating rounds.
-PROBE=$WORK/cw-probe
-if CACHEWRAP_DIR=$PROBE "$BIN" bench-populate 1 --tool bench >/dev/null 2>"$WORK/populate.err"; then
-    POPULATE=helper
-else
-    POPULATE=loop
-fi
-rm -rf "$PROBE"
-fact populate "$POPULATE"
-FILLED=0
-PREV=""
-SIZES=()
-for N in $SCALE; do
-    if [[ $POPULATE == loop ]] && ((N > LOOP_MAX)); then
-        say "skipping $N entries: needs 'cachewrap bench-populate' (or BENCH_LOOP_MAX >= $N)"
-        fact "skipped_$N" 1
-        continue
-    fi
-    export CACHEWRAP_DIR=$WORK/cw-scale-$N
-    [[ -n "$PREV" ]] && cp -a "$PREV" "$CACHEWRAP_DIR"
-    if [[ $POPULATE == helper ]]; then
-        say "populating $N entries (cachewrap bench-populate)"
-        timed "$WORK/pop.$N" "$BIN" bench-populate "$N" --tool bench || die "bench-populate $N failed"
-        fact "populate_s_$N" "$(cut -d' ' -f1 "$WORK/pop.$N.time")"
-    else
-        say "populating $N entries by spawning cachewrap (no bench-populate yet)"
-        T0=$(date +%s%N)
-        # Bounded: at most N - FILLED spawns, two at a time.
-        seq "$FILLED" $((N - 1)) | xargs -P 2 -I{} "$BIN" -- echo "bench {}" >/dev/null
-        fact "populate_s_$N" "$(python3 -c "print(($(date +%s%N) - $T0) / 1e9)")"
-        FILLED=$N
-    fi
-    # The measured entry, stored fresh after the fill so it is never near expiry.
-    "$BIN" --refresh -- cat "$WORK/data/1k" >/dev/null 2>&1
-    is_stored "$WORK/data/1k" || die "scale: measured entry not stored at $N"
-    fact "entries_$N" "$(entries_in "$CACHEWRAP_DIR")"
-    fact "dbsize_$N" "$(du -sb "$CACHEWRAP_DIR" | cut -f1)"
-    PREV=$CACHEWRAP_DIR
-    SIZES+=("$N")
-done
-if ((${#SIZES[@]})); then
-    # The fills and copies leave about a gigabyte of dirty pages; written back during the
-    # timing, they slowed whichever size was being timed (1M once measured 1.25x for that alone).
-    say "sync: writing back the filled stores before timing"
-    sync
-    say "hit at ${SIZES[*]} entries ($RUNS runs each, $ROUNDS alternating rounds)"
-    for _ in $(seq "$ROUNDS"); do
-        for N in "${SIZES[@]}"; do
-            CACHEWRAP_DIR=$WORK/cw-scale-$N hf_run "scale$N" --warmup 10 --runs $(((RUNS + ROUNDS - 1) / ROUNDS)) \
-                -n "cachewrap hit, 1 KiB, store of $N entries" "$BIN -- cat $WORK/data/1k"
-        done
-    done
-    for N in "${SIZES[@]}"; do hf_rows "scale$N" "scale$N"; done
-fi
-
-# gc on the largest store: first the routine pass (expired sweep; nothing is over the 1 GiB
-# default, so no eviction), then an eviction of about half the output bytes (LRU).
-if ((${#SIZES[@]})); then
-    LAST_N=${SIZES[-1]}
-    export CACHEWRAP_DIR=$WORK/cw-scale-$LAST_N
-    say "gc at $LAST_N entries: expired sweep"
-    timed "$WORK/gc1" "$BIN" gc || die "gc failed"
-    row gcsweep "cachewrap gc (expired sweep, no eviction), $LAST_N entries" "$(cut -d' ' -f1 "$WORK/gc1.time")" "peak RSS $(($(cut -d' ' -f2 "$WORK/gc1.time") / 1024)) MiB"
-    BYTES=$(stat_json bytes)
-    HALF=$((BYTES / 2))
-    say "gc at $LAST_N entries: --max-size $HALF (about half the bytes)"
-    before=$(entries_in "$CACHEWRAP_DIR")
-    timed "$WORK/gc2" "$BIN" gc --max-size "$HALF" || die "gc --max-size failed"
-    after=$(entries_in "$CACHEWRAP_DIR")
-    row gcevict "cachewrap gc --max-size $HALF (half the bytes), $LAST_N entries" "$(cut -d' ' -f1 "$WORK/gc2.time")" "entries $before -> $after; peak RSS $(($(cut -d' ' -f2 "$WORK/gc2.time") / 1024)) MiB"
-fi
+# --- 5. scale: hit, miss, ls, stats and gc at each size (bench/scale.sh) ---------------------
+source "$HERE/scale.sh"
 fact load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 fact elapsed_s "$(($(date +%s) - STARTED))"
 
 # --- report -----------------------------------------------------------------------------------
 say "writing report"
-python3 - "$ROWS" "$FACTS" "$HERE/RESULTS.md" "${BENCH_NO_WRITE:-0}" "$RUNS" <<'PY'
-import sys, os
-
-rows_path, facts_path, results_path, no_write, runs = sys.argv[1:]
-rows, order = {}, []
-for line in open(rows_path):
-    rid, label, med, lo, hi, n, note = line.rstrip("\n").split("\t")
-    rows[rid] = dict(label=label, med=float(med), min=float(lo), max=float(hi), n=int(n), note=note)
-    order.append(rid)
-facts = {}
-for line in open(facts_path):
-    k, v = line.rstrip("\n").split("\t", 1)
-    facts[k] = v
-for rid in rows:
-    rows[rid]["note"] = facts.get("note_" + rid, rows[rid]["note"])
-
-def ms(s):
-    return f"{s * 1000:.2f} ms" if s < 1 else f"{s:.2f} s"
-def med(rid):
-    return rows[rid]["med"] if rid in rows else None
-def mib(kib):
-    return int(kib) / 1024
-
-floor = med("hello")
-out = []
-out.append(f"## cachewrap benchmark, {facts['date']}")
-out.append("")
-out.append(f"Machine: {facts['nproc']} x {facts['cpu']}, {facts['mem']} RAM, Linux {facts['kernel']}; "
-           f"load average {facts['load_start']} at start, {facts['load_end']} at end; "
-           f"{facts['swift']}; {facts['hyperfine']}; commit {facts['commit']}; "
-           f"release binary {int(facts['binary_size']) / 1048576:.1f} MiB, links: {facts['binary_libs'].strip()}. "
-           f"Whole run: {facts['elapsed_s']} s.")
-out.append("")
-out.append("| # | benchmark | median | min | max | runs | vs static hello | note |")
-out.append("|---|---|---:|---:|---:|---:|---:|---|")
-for i, rid in enumerate(order, 1):
-    r = rows[rid]
-    ratio = f"{r['med'] / floor:.2f}x" if floor and r["med"] < 0.1 and rid not in ("gcsweep", "gcevict") else ""
-    out.append(f"| {i} | {r['label']} | {ms(r['med'])} | {ms(r['min'])} | {ms(r['max'])} | {r['n']} | {ratio} | {r['note']} |")
-out.append("")
-
-# Derived figures and the targets (docs/architecture.md, Performance targets).
-targets = []
-def target(name, measured, goal, ok):
-    targets.append((name, measured, goal, "yes" if ok is True else ("no" if ok is False else "n/a")))
-
-hit1k = med("hit1k")
-target("hit (1 KiB, replay verified) / static hello, medians", f"{hit1k / floor:.2f}x ({ms(hit1k)} / {ms(floor)})", "<= 1.0x", hit1k / floor <= 1.0)
-ghc, cwgh = med("ghcache"), med("cwgh")
-target("gh api --cache / cachewrap gh hit, medians", f"{ghc / cwgh:.1f}x ({ms(ghc)} / {ms(cwgh)})", ">= 15x", ghc / cwgh >= 15)
-over = med("miss") - med("direct")
-target("miss overhead: median(miss) - median(direct)", f"{over * 1000:.2f} ms", "<= 3 ms", over <= 0.003)
-extra = (f"--refresh {(med('refresh') - med('direct')) * 1000:.2f} ms, "
-         f"--no-cache {(med('nocache') - med('direct')) * 1000:.2f} ms over direct")
-scale_ids = [r for r in order if r.startswith("scale")]
-if "scale1000" in rows and "scale1000000" in rows:
-    q = med("scale1000000") / med("scale1000")
-    target("hit at 1M entries / hit at 1k entries", f"{q:.2f}x ({ms(med('scale1000000'))} / {ms(med('scale1000'))})", "<= 1.3x", q <= 1.3)
-else:
-    done = ", ".join(r[5:] for r in scale_ids)
-    target("hit at 1M entries / hit at 1k entries", f"not measured (stores filled: {done or 'none'}; needs `cachewrap bench-populate`)", "<= 1.3x", None)
-stored100 = facts.get("stored_100m") == "yes"
-target("peak RSS storing a 100 MiB output", f"{mib(facts['rss_store_100m']):.1f} MiB" + ("" if stored100 else " (not stored: over the entry limit)"),
-       "<= 64 MiB", mib(facts["rss_store_100m"]) <= 64 and stored100)
-target("peak RSS replaying a 100 MiB output", f"{mib(facts['rss_replay_100m']):.1f} MiB" + ("" if stored100 else " (no entry: this was a pass-through run)"),
-       "<= 64 MiB", (mib(facts["rss_replay_100m"]) <= 64) if stored100 else None)
-if stored100:
-    gbs = (100 << 20) / med("hit100m") / 1e9
-    target("replay throughput, 100 MiB to /dev/null, verified first", f"{gbs:.2f} GB/s", ">= 2 GB/s", gbs >= 2)
-else:
-    target("replay throughput, 100 MiB to /dev/null, verified first", "not measured (100 MiB is not stored)", ">= 2 GB/s", None)
-if "hit60m" in rows:
-    gbs60 = (60 << 20) / med("hit60m") / 1e9
-    target("(stand-in) 60 MiB: replay throughput, verified first", f"{gbs60:.2f} GB/s", ">= 2 GB/s", gbs60 >= 2)
-    target("(stand-in) 60 MiB: peak RSS store / replay",
-           f"{mib(facts['rss_store_60m']):.1f} / {mib(facts['rss_replay_60m']):.1f} MiB", "<= 64 MiB",
-           mib(facts["rss_store_60m"]) <= 64 and mib(facts["rss_replay_60m"]) <= 64)
-rounds = sorted(k for k in facts if k.startswith("conc32_runs_"))
-runs32 = [int(facts[k]) for k in rounds]
-fails32 = sum(int(facts[k.replace("runs", "failed")]) for k in rounds)
-differ32 = sum(int(facts[k.replace("runs", "differ")]) for k in rounds)
-target("32 identical concurrent misses: runs of the tool", f"{runs32} over {len(runs32)} rounds; {fails32} non-zero exits, {differ32} differing outputs",
-       "1 per round", all(r == 1 for r in runs32) and fails32 == 0 and differ32 == 0)
-perr = int(facts["par_nonzero_exit"]) + int(facts["par_wrong_output"]) + int(facts["par_missing"])
-target("1,000 hits from 8 parallel workers: errors",
-       f"{perr} (non-zero exits {facts['par_nonzero_exit']}, wrong output {facts['par_wrong_output']}, stderr lines {facts['par_stderr_lines']}, "
-       f"hits counted {facts['par_hits_counted']}/1000; {facts['par_wall_s']} s wall)",
-       "0", perr == 0 and int(facts["par_stderr_lines"]) == 0)
-
-out.append("### Targets (docs/architecture.md, Performance targets)")
-out.append("")
-out.append("| target | measured | goal | met |")
-out.append("|---|---|---|---|")
-for t in targets:
-    out.append("| " + " | ".join(t) + " |")
-out.append("")
-out.append("### Other figures")
-out.append("")
-out.append(f"- Miss variants: {extra}.")
-out.append(f"- Hit, 1 KiB: {hit1k / med('true'):.2f}x /bin/true; cat of the same 1 KiB: {med('cat1k') * 1000:.2f} ms.")
-out.append(f"- gh: response {facts['gh_response_bytes']} bytes; requests to the fake server while timing hits: "
-           f"{facts['gh_requests_during_hits']} (populating: {facts['gh_requests_populate']}); "
-           f"gh without a cache against the local server: {ms(med('ghnet'))}.")
-out.append(f"- Peak RSS: 1 KiB hit {mib(facts['rss_hit_1k']):.1f} MiB; 100 MiB store {mib(facts['rss_store_100m']):.1f} MiB, "
-           f"replay {mib(facts['rss_replay_100m']):.1f} MiB" + ("" if stored100 else " (100 MiB not stored)") + ".")
-pop = [f"{k[11:]}: {float(facts[k]):.1f} s" for k in facts if k.startswith("populate_s_")]
-sizes = [f"{k[8:]}: {facts[k]} entries, {int(facts['dbsize_' + k[8:]]) / 1048576:.1f} MiB on disk" for k in facts if k.startswith("entries_")]
-out.append(f"- Scale stores filled by `{'cachewrap bench-populate' if facts['populate'] == 'helper' else 'spawning cachewrap -- echo bench I'}`: "
-           + "; ".join(pop) + ". Sizes: " + "; ".join(sizes) + ".")
-skipped = [k[8:] for k in facts if k.startswith("skipped_")]
-if skipped:
-    out.append(f"- Skipped scale points (no `cachewrap bench-populate`): {', '.join(skipped)}.")
-out.append("")
-report = "\n".join(out)
-print(report)
-
-if no_write != "1":
-    method = """### Method
-
-- `bash bench/run.sh`: `swift build -c release --static-swift-stdlib --scratch-path .build-bench`
-  (a release build links `-static-executable`, see Package.swift); the floor is `/bin/true` and `print("hello world")` built with `swiftc -O -static-stdlib`.
-- hyperfine `-N` (no shell), output to /dev/null, stdin /dev/null, warm-up runs first. Every group
-  that gives a ratio (floor + 1 KiB hit + `cat`; misses; gh; the scale points) is timed in 4
-  alternating rounds and the runs pooled (`--export-json`, median/min/max over all timed runs), so
-  a spell of background load hits both sides of a ratio.
-- Hit: `cachewrap -- cat FILE` after one populating call. `CACHEWRAP_MAX_ENTRY=256MiB` is exported so
-  the 100 MiB output is stored (the default cap is 64 MiB); a build that does not store it gets a
-  "NOT STORED" note on that row and a 60 MiB entry stands in for replay speed and RSS.
-- Miss: the fake tool is `cat` of a 1 KiB file. A miss is a first call for the key (lookup misses,
-  flight lock, run with capture, insert); an untimed `--prepare "cachewrap rm --tool cat"` before
-  every timed run of every command makes it so. Overhead = median(miss) - median(direct).
-- gh: Debian's gh with `GH_HOST=github.localhost HTTP_PROXY=http://127.0.0.1:PORT GH_TOKEN=x` against
-  `bench/fake_github.py`; `gh api --cache 1h` replays from gh's own cache (no request is made while
-  timing, checked), `cachewrap --ttl 1h gh api` replays from cachewrap's.
-- Scale: the same 1 KiB hit in a store with N other entries, filled through `Store.save` by
-  `cachewrap bench-populate N --tool bench` (one store per N: a copy of the previous one, topped
-  up); `gc` timed once (wall clock) at the largest N, first the plain sweep, then `--max-size` at
-  half the stored bytes.
-- Memory: `/usr/bin/time -v`, "Maximum resident set size".
-- Concurrency: 32 simultaneous `cachewrap -- sh slowtool.sh` (sleeps 0.3 s, appends to a count file),
-  3 rounds with distinct keys; 1,000 hits via `xargs -P 8`, each checked for exit code, bytes and
-  stderr, and the store's hit counter compared.
-"""
-    keep = "## What was changed to get there\n\n_(to be filled in)_\n"
-    if os.path.exists(results_path):
-        old = open(results_path).read()
-        at = old.find("## What was changed to get there")
-        if at >= 0:
-            keep = old[at:]
-    with open(results_path, "w") as f:
-        f.write("# Benchmark results\n\nProduced by `bash bench/run.sh` (issue 6). The numbers below are from one run.\n\n")
-        f.write(report.replace("## cachewrap benchmark,", "## Run of", 1) + "\n" + method + "\n" + keep)
-PY
+python3 "$HERE/report.py" "$ROWS" "$FACTS" "$HERE/RESULTS.md" "${BENCH_NO_WRITE:-0}" "$RUNS"
 say "done in $(($(date +%s) - STARTED)) s"

@@ -61,6 +61,15 @@ struct BlobRef: Sendable, Equatable {
     }
 }
 
+/// An entry to store with its recording: the frames in memory, or the file they spilled to
+/// while the tool ran; `counting` is added to the entry's tool's counters.
+struct NewEntry {
+    var info: EntryInfo
+    var transcript: Transcript
+    var spill: SpillFile?
+    var counting: [Counter: Int64] = [:]
+}
+
 /// What a lookup of one CID found in a tier (hot file or database row): nothing, an answer
 /// that failed its checks (dropped and counted, never replayed), or an answer to replay.
 enum StoredAnswer {
@@ -112,52 +121,78 @@ extension Store {
 
     func save(_ info: EntryInfo, transcript: Transcript, spill: SpillFile?,
               counting: [Counter: Int64] = [:]) throws(CachewrapError) {
-        let hash = spill?.digest() ?? SHA256.hash(transcript.bytes)
-        let check = spill?.check() ?? AnswerCheck.content(transcript.bytes)
+        try save([NewEntry(info: info, transcript: transcript, spill: spill, counting: counting)])
+    }
+
+    /// Stores (or replaces) entries in one transaction, then writes their hot files: rows first,
+    /// so a hot file never answers for a row that was not committed. A miss saves one;
+    /// `bench-populate` saves thousands at a time, so a large benchmark store is made exactly
+    /// as misses make it (rows, hot files, blob files), only faster.
+    func save(_ batch: [NewEntry]) throws(CachewrapError) {
+        let contents = batch.map { entry in
+            (hash: entry.spill?.digest() ?? SHA256.hash(entry.transcript.bytes),
+             check: entry.spill?.check() ?? AnswerCheck.content(entry.transcript.bytes))
+        }
         let (hits, folded) = HitLog.take(directory: location.directory)
         defer { folded() }
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
                 try foldHits(hits)
-                try insert(info, hash: hash, check: check, transcript: transcript, spill: spill)
-                try addCounters(tool: info.tool, counting)
+                let statements = try InsertStatements(db)
+                for (entry, content) in zip(batch, contents) {
+                    try insert(entry.info, hash: content.hash, check: content.check, transcript: entry.transcript,
+                               spill: entry.spill, using: statements)
+                    if !entry.counting.isEmpty { try addCounters(tool: entry.info.tool, entry.counting) }
+                }
             }
         }
-        HotFile.write(cache: location.directory, cid: info.cid, createdMs: info.createdMs, expiresMs: info.expiresMs,
-                      durationMs: info.durationMs, exitCode: info.exitCode,
-                      frames: spill == nil ? transcript.bytes : nil,
-                      blob: spill.map { BlobRef(cache: location.directory, name: Hex.encode(hash), size: Int64($0.size), check: check) })
+        for (entry, content) in zip(batch, contents) {
+            let info = entry.info
+            HotFile.write(cache: location.directory, cid: info.cid, createdMs: info.createdMs, expiresMs: info.expiresMs,
+                          durationMs: info.durationMs, exitCode: info.exitCode,
+                          frames: entry.spill == nil ? entry.transcript.bytes : nil,
+                          blob: entry.spill.map { BlobRef(cache: location.directory, name: Hex.encode(content.hash),
+                                                          size: Int64($0.size), check: content.check) })
+        }
     }
 
-    /// Writes one entry and its output inside the caller's transaction (`save`, and
-    /// `populate` for benchmarks, which batches many in one).
+    /// The statements of `insert`, prepared once per transaction rather than once per entry.
+    struct InsertStatements {
+        let previous, output, find, entry: SQLiteDatabase.Statement
+
+        init(_ db: SQLiteDatabase) throws(SQLiteDatabase.Failure) {
+            previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
+            output = try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, check_value, frames) VALUES(?, ?, ?, ?)")
+            find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
+            entry = try db.prepare("""
+                INSERT OR REPLACE INTO entries(cid, tool, operation, display, scope, scope_item, created_ms,
+                    expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest)
+                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                """)
+        }
+    }
+
+    /// Writes one entry and its output inside the caller's transaction.
     func insert(_ info: EntryInfo, hash: [UInt8], check: UInt64, transcript: Transcript,
-                spill: SpillFile?) throws(SQLiteDatabase.Failure) {
-        let previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
-        let replaced: Int64? = try previous.bind(.text(info.cid)).step() ? previous.int(0) : nil
+                spill: SpillFile?, using s: InsertStatements) throws(SQLiteDatabase.Failure) {
+        let replaced: Int64? = try s.previous.bind(.text(info.cid)).step() ? s.previous.int(0) : nil
         let size = Int64(spill?.size ?? transcript.bytes.count)
-        try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, check_value, frames) VALUES(?, ?, ?, ?)")
-            .bind(.blob(hash), .int(size), .int(Int64(digest: check)), spill == nil ? .blob(transcript.bytes) : nil).run()
+        try s.output.bind(.blob(hash), .int(size), .int(Int64(digest: check)), spill == nil ? .blob(transcript.bytes) : nil).run()
         if let spill, db.changes > 0 {
             try makeBlobDirectory()
             guard spill.persist(as: blobPath(hash)) else {
                 throw SQLiteDatabase.Failure(code: SQLITE_IOERR, message: "cannot move the output into \(location.directory)/blobs")
             }
         }
-        let find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
-        _ = try find.bind(.blob(hash)).step()
-        let outputID = find.int(0)
-        try db.prepare("""
-            INSERT OR REPLACE INTO entries(cid, tool, operation, display, scope, scope_item, created_ms,
-                expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
-            """).bind(.text(info.cid), .text(info.tool), .text(info.operation), .text(info.display),
-                      .text(info.scope.area), .text(info.scope.item ?? ""), .int(info.createdMs), .int(info.expiresMs),
-                      .int(Int64(info.exitCode)), .int(info.durationMs), .int(info.createdMs),
-                      .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID),
-                      .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,
-                                                             expiresMs: info.expiresMs, durationMs: info.durationMs,
-                                                             exitCode: info.exitCode, size: size, content: check)))).run()
+        _ = try s.find.bind(.blob(hash)).step()
+        let outputID = s.find.int(0)
+        try s.entry.bind(.text(info.cid), .text(info.tool), .text(info.operation), .text(info.display),
+                         .text(info.scope.area), .text(info.scope.item ?? ""), .int(info.createdMs), .int(info.expiresMs),
+                         .int(Int64(info.exitCode)), .int(info.durationMs), .int(info.createdMs),
+                         .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID),
+                         .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,
+                                                                expiresMs: info.expiresMs, durationMs: info.durationMs,
+                                                                exitCode: info.exitCode, size: size, content: check)))).run()
         if let replaced, replaced != outputID { try dropOutputIfOrphan(replaced) }
     }
 

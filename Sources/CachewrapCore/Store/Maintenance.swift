@@ -64,13 +64,13 @@ extension Store {
     /// Removes entries by CID; returns how many went.
     @discardableResult
     public func remove(cids: [String]) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE cid = ? RETURNING cid", cids.map { [.text($0)] })
+        try deleting("DELETE FROM entries WHERE cid = ? RETURNING cid, output_id", cids.map { [.text($0)] })
     }
 
     /// Removes a tool's entries, or one operation's (`rm --tool gh --op "pr list"`).
     @discardableResult
     public func remove(tool: String, operation: String? = nil) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) RETURNING cid",
+        try deleting("DELETE FROM entries WHERE tool = ? AND (?2 IS NULL OR operation = ?2) RETURNING cid, output_id",
                      [[.text(tool), operation.map { .text($0) }]])
     }
 
@@ -79,58 +79,22 @@ extension Store {
     @discardableResult
     public func remove(changedBy scope: Scope) throws(CachewrapError) -> Int {
         guard let item = scope.item else {
-            return try deleting("DELETE FROM entries WHERE scope = ? RETURNING cid", [[.text(scope.area)]])
+            return try deleting("DELETE FROM entries WHERE scope = ? RETURNING cid, output_id", [[.text(scope.area)]])
         }
-        return try deleting("DELETE FROM entries WHERE scope = ? AND scope_item IN ('', ?) RETURNING cid",
+        return try deleting("DELETE FROM entries WHERE scope = ? AND scope_item IN ('', ?) RETURNING cid, output_id",
                             [[.text(scope.area), .text(item)]])
     }
 
     /// Removes entries that expired before `cutoffMs`.
     @discardableResult
     public func removeExpired(before cutoffMs: Int64 = Clock.nowMs()) throws(CachewrapError) -> Int {
-        try deleting("DELETE FROM entries WHERE expires_ms <= ? RETURNING cid", [[.int(cutoffMs)]])
+        try deleting("DELETE FROM entries WHERE expires_ms <= ? RETURNING cid, output_id", [[.int(cutoffMs)]])
     }
 
     /// Drops every entry and output (counters stay: they are history, not cache).
     public func clear() throws(CachewrapError) {
-        _ = try deleting("DELETE FROM entries RETURNING cid", [[]])
+        _ = try deleting("DELETE FROM entries RETURNING cid, output_id", [[]])
         try wrap { () throws(SQLiteDatabase.Failure) in try db.execute("VACUUM") }
-    }
-
-    /// Evicts least-recently-used entries until the outputs fit in `maxBytes`; returns how many.
-    public func evict(toFit maxBytes: Int64) throws(CachewrapError) -> Int {
-        try wrap { () throws(SQLiteDatabase.Failure) in
-            try db.transaction { () throws(SQLiteDatabase.Failure) in
-                var total = try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs")
-                guard total > maxBytes else { return 0 }
-                // Outputs are shared between entries: bytes come free only when an output's
-                // last entry goes, so count references as victims are chosen.
-                var victims: [(String, String)] = []
-                var references: [Int64: Int64] = [:]
-                let scan = try db.prepare("""
-                    SELECT e.cid, e.tool, e.output_id, o.size,
-                           (SELECT COUNT(*) FROM entries r WHERE r.output_id = e.output_id)
-                    FROM entries e JOIN outputs o ON o.id = e.output_id ORDER BY e.last_used_ms ASC
-                    """)
-                while total > maxBytes, try scan.step() {
-                    victims.append((scan.text(0), scan.text(1)))
-                    let output = scan.int(2)
-                    let left = (references[output] ?? scan.int(4)) - 1
-                    references[output] = left
-                    if left == 0 { total -= scan.int(3) }
-                }
-                let delete = try db.prepare("DELETE FROM entries WHERE cid = ?")
-                var perTool: [String: Int64] = [:]
-                for (cid, tool) in victims {
-                    HotFile.remove(cache: location.directory, cid: cid)
-                    try delete.bind(.text(cid)).run()
-                    perTool[tool, default: 0] += 1
-                }
-                for (tool, n) in perTool { try addCounters(tool: tool, [.evictions: n]) }
-                try dropOrphanOutputs()
-                return victims.count
-            }
-        }
     }
 
     /// How many entries there are and how many bytes their distinct outputs take.
@@ -141,22 +105,34 @@ extension Store {
         }
     }
 
-    /// Runs a `DELETE ... RETURNING cid` per row of values. Each removed entry's hot file goes
-    /// inside the transaction, before the commit: were the process to die in between, a hot file
-    /// must never outlive its entry (it would answer after an invalidation).
+    /// Past this many removals, orphaned outputs are found by one pass over all outputs rather
+    /// than remembered one by one, so memory stays bounded.
+    static let orphanCheckLimit = 10_000
+
+    /// Runs a `DELETE ... RETURNING cid, output_id` per row of values. Each removed entry's hot
+    /// file goes inside the transaction, before the commit: were the process to die in between,
+    /// a hot file must never outlive its entry (it would answer after an invalidation). Only the
+    /// outputs of removed entries can be orphaned: checking those alone keeps a mutation's
+    /// invalidation from reading every output of a large store (half a second at 1,000,000).
     private func deleting(_ sql: String, _ rows: [[SQLiteValue?]]) throws(CachewrapError) -> Int {
         try wrap { () throws(SQLiteDatabase.Failure) in
             try db.transaction { () throws(SQLiteDatabase.Failure) in
                 let stmt = try db.prepare(sql)
                 var removed = 0
+                var outputs: Set<Int64> = []
                 for row in rows {
                     try stmt.bind(values: row)
                     while try stmt.step() {
                         HotFile.remove(cache: location.directory, cid: stmt.text(0))
                         removed += 1
+                        if removed <= Self.orphanCheckLimit { outputs.insert(stmt.int(1)) }
                     }
                 }
-                try dropOrphanOutputs()
+                if removed > Self.orphanCheckLimit {
+                    try dropOrphanOutputs()
+                } else {
+                    for id in outputs { try dropOutputIfOrphan(id) }
+                }
                 return removed
             }
         }
