@@ -24,7 +24,7 @@ extension CachedRun {
         let outcome = result.outcome
         var counting: [Counter: Int64] = [.callsMade: Int64(result.retriesMade + 1), .retries: Int64(result.retriesMade)]
         if dropped != .none {
-            _ = try? tiers.store.get()?.remove(cids: [key.cid])  // its hot file went when it was found
+            tiers.forgetRow()
             counting.merge(dropped.counting) { $0 + $1 }
         }
         if plan.records && !plan.background { counting[.misses] = 1 }

@@ -20,10 +20,13 @@ struct Tiers {
     /// its hot file now, so no other call reads it, its row once the database is open.
     func drop(_ counting: [Counter: Int64]) {
         HotFile.remove(cache: cache, cid: lookup.cid)
-        guard let opened = store.get() else { return }
-        _ = try? opened.remove(cids: [lookup.cid])
-        count(counting, in: opened)
+        forgetRow()
+        count(counting)
     }
+
+    /// Removes the entry's row (its hot file is gone already): after a miss whose found answer
+    /// was dropped, the run's own counters carry the count.
+    func forgetRow() { _ = try? store.get()?.remove(cids: [lookup.cid]) }
 
     /// Adds to the tool's counters; a failure is only a lost count.
     func count(_ counting: [Counter: Int64], in opened: Store? = nil) {

@@ -3,7 +3,7 @@ extension CachedRun {
     /// once with that stdin handed through, output live, nothing looked up, stored or retried
     /// (the input is consumed as it is read).
     func runUncached(stdin: ToolStdin) -> Int32 {
-        let child = ChildProcess(path: toolPath, arguments: request.commandLine, stdin: stdin, terminal: .ofStdout(),
+        let child = ChildProcess(path: toolPath, arguments: request.commandLine, stdin: stdin, terminal: invocation.terminal,
                                  recordLimit: 0)
         do {
             let outcome = try child.run()
