@@ -24,12 +24,22 @@ _cachewrap_reply() {
     COMPREPLY=($(compgen -W "$1" -- "$2"))
 }
 
-# Prints the CID prefixes of the cached entries (first column of `cachewrap ls`), using the
-# cachewrap being completed, so the same binary and cache dir answer.
-_cachewrap_cids() {
+# Runs the cachewrap being completed (so the same binary, config and cache dir answer) with $@.
+_cachewrap_run() {
     local bin=${COMP_WORDS[0]}
     [[ $bin == "~/"* ]] && bin=$HOME/${bin#"~/"}
-    "$bin" ls 2>/dev/null | awk 'NR > 1 { print $1 }'
+    "$bin" "$@" 2>/dev/null
+}
+
+# Prints the CID prefixes of the cached entries (first column of `cachewrap ls`).
+_cachewrap_cids() {
+    _cachewrap_run ls | awk 'NR > 1 { print $1 }'
+}
+
+# Prints the tools with a policy: the built-in ones and those the config file defines
+# (`cachewrap config --tools`), or the built-in list when that cachewrap cannot say.
+_cachewrap_tool_names() {
+    _cachewrap_run config --tools || echo "$_cachewrap_tools"
 }
 
 # True when word $1 is a wrapper option that takes a value.
@@ -45,7 +55,7 @@ _cachewrap_value() {
         --ttl|--stale|--stale-if-error) _cachewrap_reply "$_cachewrap_durations" "$2" ;;
         --retries) _cachewrap_reply "0 1 2 3 5" "$2" ;;
         --env) COMPREPLY=($(compgen -e -- "$2")) ;;
-        --tool) _cachewrap_reply "$_cachewrap_tools" "$2" ;;
+        --tool) _cachewrap_reply "$(_cachewrap_tool_names)" "$2" ;;
         --max-size) _cachewrap_reply "100M 500M 1G 2G 5G" "$2" ;;
         --op) COMPREPLY=() ;;
         --dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$2")) ;;
@@ -61,7 +71,7 @@ _cachewrap_delegate() {
         if [[ $generic == 1 ]]; then
             COMPREPLY=($(compgen -c -- "$cur"))
         else
-            _cachewrap_reply "$_cachewrap_tools" "$cur"
+            _cachewrap_reply "$(_cachewrap_tool_names)" "$cur"
         fi
         return
     fi
@@ -171,10 +181,10 @@ _cachewrap() {
                 _cachewrap_reply "$_cachewrap_wrap_options --" "$cur"
             fi
         elif ((COMP_CWORD == 1)); then
-            _cachewrap_reply "$_cachewrap_commands $_cachewrap_tools" "$cur"
+            _cachewrap_reply "$_cachewrap_commands $(_cachewrap_tool_names)" "$cur"
         else
             # After wrapper options only a tool can follow (or -- and any command).
-            _cachewrap_reply "$_cachewrap_tools" "$cur"
+            _cachewrap_reply "$(_cachewrap_tool_names)" "$cur"
         fi
         return
     fi
@@ -195,7 +205,7 @@ _cachewrap() {
             else _cachewrap_reply "$(_cachewrap_cids)" "$cur"; fi ;;
         gc) _cachewrap_reply "--max-size" "$cur" ;;
         clear | doctor) ;;
-        config) _cachewrap_reply "--path" "$cur" ;;
+        config) _cachewrap_reply "--path --tools" "$cur" ;;
         init)
             if [[ $cur == -* ]]; then _cachewrap_reply "--shims --dir" "$cur"
             else _cachewrap_reply "bash zsh fish" "$cur"; fi ;;

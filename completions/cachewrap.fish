@@ -88,11 +88,24 @@ function __cachewrap_complete_other
     complete -C (string join -- ' ' $line)
 end
 
+# Runs the cachewrap being completed (same binary, config and cache dir) with $argv.
+function __cachewrap_run
+    set -l bin (commandline -opc)[1]
+    command -q $bin; or return 1
+    command $bin $argv 2>/dev/null
+end
+
 # The CID prefixes of the cached entries: the first column of `cachewrap ls`.
 function __cachewrap_cids
-    set -l bin (commandline -opc)[1]
-    command -q $bin; or return
-    command $bin ls 2>/dev/null | string match -r -- '^[a-z2-7]{8,}' | string match -v CID
+    __cachewrap_run ls | string match -r -- '^[a-z2-7]{8,}' | string match -v CID
+end
+
+# The tools the config file defines (`config --tools` lists the built-in ones first).
+function __cachewrap_defined_tools
+    set -l builtin $argv
+    for name in (__cachewrap_run config --tools)
+        contains -- $name $builtin; or echo $name\tDefined in the cachewrap config
+    end
 end
 
 complete -c cachewrap -e
@@ -136,21 +149,24 @@ for i in (seq 1 2 (count $tools))
     complete -c cachewrap -n '__cachewrap_sub key explain; and not __cachewrap_handing_over' -a $tools[$i] -d $tools[(math $i + 1)]
 end
 set -l tool_names gh hf huggingface-cli vastai code claude gemini groq copilot
+complete -c cachewrap -n $first -a "(__cachewrap_defined_tools $tool_names)"
+complete -c cachewrap -n '__cachewrap_sub key explain; and not __cachewrap_handing_over' -a "(__cachewrap_defined_tools $tool_names)"
 
 # Per-subcommand options.
 complete -c cachewrap -n '__cachewrap_sub stats' -l json -d 'Print the counters as JSON'
-complete -c cachewrap -n '__cachewrap_sub stats' -l tool -x -a "$tool_names" -d 'Only this tool'
-complete -c cachewrap -n '__cachewrap_sub ls' -l tool -x -a "$tool_names" -d 'Only entries of this tool'
+complete -c cachewrap -n '__cachewrap_sub stats' -l tool -x -a "$tool_names (__cachewrap_defined_tools $tool_names)" -d 'Only this tool'
+complete -c cachewrap -n '__cachewrap_sub ls' -l tool -x -a "$tool_names (__cachewrap_defined_tools $tool_names)" -d 'Only entries of this tool'
 complete -c cachewrap -n '__cachewrap_sub ls' -l json -d 'Print JSON'
 complete -c cachewrap -n '__cachewrap_sub show' -l stdout -d 'Only the stored stdout bytes'
 complete -c cachewrap -n '__cachewrap_sub show' -l stderr -d 'Only the stored stderr bytes'
 complete -c cachewrap -n '__cachewrap_sub show' -l json -d 'The entry as JSON'
 complete -c cachewrap -n '__cachewrap_sub show rm' -a '(__cachewrap_cids)' -d 'Cache entry'
-complete -c cachewrap -n '__cachewrap_sub rm' -l tool -x -a "$tool_names" -d 'Every entry of this tool'
+complete -c cachewrap -n '__cachewrap_sub rm' -l tool -x -a "$tool_names (__cachewrap_defined_tools $tool_names)" -d 'Every entry of this tool'
 complete -c cachewrap -n '__cachewrap_sub rm' -l op -x -d 'Only this operation, e.g. "pr list" (with --tool)'
 complete -c cachewrap -n '__cachewrap_sub rm' -l expired -d 'Every expired entry'
 complete -c cachewrap -n '__cachewrap_sub gc' -l max-size -x -a '100M 500M 1G 2G 5G' -d 'Evict least recently used entries to fit SIZE'
 complete -c cachewrap -n '__cachewrap_sub config' -l path -d 'Print only the config file path'
+complete -c cachewrap -n '__cachewrap_sub config' -l tools -d 'List the tools with a policy'
 complete -c cachewrap -n '__cachewrap_sub init' -a 'bash zsh fish' -d 'Shell'
 complete -c cachewrap -n '__cachewrap_sub init' -l shims -d 'Put PATH shims first instead of aliases'
 complete -c cachewrap -n '__cachewrap_sub init' -l dir -x -a '(__fish_complete_directories)' -d 'Shim directory (with --shims)'

@@ -67,6 +67,8 @@ import Testing
         gh.env = ["MY_ORG_VAR", "_X2"]
         gh.cacheable = ["pr ready-check", "extension *"]
         gh.ttl = ["pr list": 300, "*": 120]
+        // Each key's line, and the header's under "": what `explain` names as the deciding line.
+        gh.lines = ["": 4, "disabled": 5, "retries": 6, "env": 7, "cacheable": 8]
         #expect(config.tools["gh"] == gh)
         #expect(config.tools["huggingface-cli"]?.disabled == true)
     }
@@ -121,8 +123,18 @@ import Testing
         ("retries = \"2\"", "must be an integer, not a string"),
         ("retries = 11", "between 0 and 10, not 11"),
         ("retries = -1", "between 0 and 10, not -1"),
-        ("[tools.foo]", "unknown tool 'foo' in [tools.foo]"),
-        ("[tools.foo.ttl]", "unknown tool 'foo'"),
+        // A name that is not built in defines a tool, which must list what to do (a typo of a
+        // built-in name would otherwise pass silently); see ConfigDefinedToolTests.
+        ("[tools.foo]", "[tools.foo] defines no operations: 'foo' is not a built-in tool"),
+        ("[tools.foo.ttl]", "[tools.foo] defines no operations"),
+        ("[tools.\"a/b\"]", "[tools.\"a/b\"]: 'a/b' is not a command name"),
+        ("[tools.ls]", "'ls' is a cachewrap command"),
+        ("[tools.gh]\nmutating = [\"pr list\"]", "'mutating' in [tools.gh] is for tools defined in the config"),
+        ("[tools.gh]\nfail_if = [\"x\"]", "'fail_if' in [tools.gh] is for tools defined in the config"),
+        ("[tools.mine]\ncacheable = [\"ls\"]\nvalue_flags = [\"region\"]", "'region' in 'value_flags' is not a flag"),
+        ("[tools.mine]\ncacheable = [\"ls\"]\ntransient = [\"\"]", "'' in 'transient' is empty"),
+        ("[tools.mine]\nmutating = [\"rm --force\"]", "'rm --force' in 'mutating' is not an operation"),
+        ("[tools.mine]\ninteractive = [\"x\"]\nwatch = true", "unknown key 'watch' in [tools.mine]: expected disabled, retries, env, cacheable, mutating"),
         ("[tool.gh]", "unknown section [tool.gh]"),
         ("[tools.gh.ttls]", "unknown section [tools.gh.ttls]"),
         ("[tools]\ngh = 1", "unknown key 'gh' in [tools]"),
@@ -160,7 +172,7 @@ import Testing
         let (_, issues) = UserConfig.parse("""
             [defaults]
             retries = "x"
-            [tools.nope]
+            [tools."no/pe"]
             retries = "also ignored"
             [tools.gh]
             env = ["ok", "not ok"]

@@ -66,7 +66,12 @@ let sharedCompletionCases: [CompletionCase] = [
     CompletionCase(line: "cachewrap explain ", has: ["gh", "hf", "copilot"], lacks: ["stats"]),
     CompletionCase(line: "cachewrap init ", has: ["bash", "zsh", "fish"], lacks: ["gh"]),
     CompletionCase(line: "cachewrap init bash --", has: ["--shims"]),
-    CompletionCase(line: "cachewrap config --", has: ["--path"]),
+    CompletionCase(line: "cachewrap config --", has: ["--path", "--tools"]),
+    // A tool the sandbox's config file defines (`completionEnvironment`), offered like a built-in one.
+    CompletionCase(line: "cachewrap my", has: ["mytool"], lacks: ["gh"]),
+    CompletionCase(line: "cachewrap --ttl 2h my", has: ["mytool"]),
+    CompletionCase(line: "cachewrap explain my", has: ["mytool"]),
+    CompletionCase(line: "cachewrap ls --tool m", has: ["mytool"], lacks: ["gh"]),
 ]
 
 /// Checks `blocks` against `cases`, naming the shell in failures.
@@ -86,7 +91,8 @@ func checkCompletions(_ shell: String, _ blocks: [String: [String]], _ cases: [C
     }
 }
 
-/// A sandbox for a shell: HOME and XDG dirs inside it, the built cachewrap first on PATH.
+/// A sandbox for a shell: HOME and XDG dirs inside it, the built cachewrap first on PATH, and a
+/// config file defining the tool `mytool`.
 func completionEnvironment(_ sb: TestSandbox) throws -> [String: String] {
     let binary = try cachewrapBinary()
     try? FileManager.default.createSymbolicLink(atPath: sb.binDir + "/cachewrap", withDestinationPath: binary)
@@ -96,6 +102,9 @@ func completionEnvironment(_ sb: TestSandbox) throws -> [String: String] {
     env["TERM"] = "xterm"
     env["GH_NO_UPDATE_NOTIFIER"] = "1"
     env["GH_CONFIG_DIR"] = sb.root + "/ghconfig"
+    let config = sb.root + "/cachewrap-config.toml"
+    try "[tools.mytool]\ncacheable = [\"list\"]\n".write(toFile: config, atomically: true, encoding: .utf8)
+    env["CACHEWRAP_CONFIG"] = config
     return env
 }
 

@@ -27,7 +27,7 @@ import Testing
         let result = try cachewrap(["config"], env: sb.baseEnv())
         #expect(result.status == 78)
         #expect(result.stderrText.contains("\(path):3: 'retries' in [defaults] must be an integer, not a string\n"))
-        #expect(result.stderrText.contains("config.toml:4: unknown tool 'nope'"))
+        #expect(result.stderrText.contains("config.toml:4: [tools.nope] defines no operations"))
         #expect(result.stderrText.contains("cachewrap: \(path): 2 errors"))
     }
 

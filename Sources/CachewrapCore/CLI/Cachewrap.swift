@@ -30,7 +30,7 @@ public enum Cachewrap {
         defer { TestEvents.helperExits(args) }
         do throws(CachewrapError) {
             // A shim (`gh` linked to cachewrap) wraps the tool it is named after.
-            if invokedAs != "cachewrap", Policies.known.contains(invokedAs) {
+            if invokedAs != "cachewrap", Policies.wraps(invokedAs) {
                 return WrapCommand(request: WrapRequest(options: WrapOptions(), tool: invokedAs,
                                                         arguments: args, generic: false)).run()
             }

@@ -61,8 +61,9 @@ enum HelpText {
         Command("explain TOOL [ARGS...]", "the policy's decision and why, the key, hit or miss", [
             "Runs nothing and changes nothing: the cache is only read. TOOL may be '-- COMMAND'.",
         ]),
-        Command("config [--path]", "the config file and the effective per-tool settings", [
+        Command("config [--path | --tools]", "the config file and the effective per-tool settings", [
             "  --path    only the path of the file cachewrap reads",
+            "  --tools   only the tools with a policy, built in or defined in the file",
             "A bad file: every problem as PATH:LINE: message on stderr, exit 78.",
         ]),
         Command("init bash|zsh|fish [--shims [--dir DIR]]",

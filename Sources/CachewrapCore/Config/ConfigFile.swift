@@ -41,7 +41,8 @@ public enum ConfigFile {
         guard st.st_size <= maxBytes else {
             return Loaded(exists: true, issues: [ConfigIssue(line: nil, "larger than 1 MiB: is this the config file?")])
         }
-        let (config, issues) = UserConfig.parse(FileIO.readToEnd(fd, limit: maxBytes))
+        var (config, issues) = UserConfig.parse(FileIO.readToEnd(fd, limit: maxBytes))
+        if issues.isEmpty { config.source = path }
         return Loaded(exists: true, config: config, issues: issues)
     }
 

@@ -21,11 +21,11 @@ struct ConfigSchema {
                 issue(entry, "unknown key '\(entry.key)' in [tools]: settings for a tool go in [tools.NAME]")
             }
         case 2 where path[0] == "tools":
-            if isKnown(path[1], table) { readTool(path[1], table) }
+            if isToolName(path[1], table) { readTool(path[1], table) }
         case 3 where path[0] == "tools" && path[2] == "ttl":
-            if isKnown(path[1], table) { readDurations(path[1], table, into: \.ttl) }
+            if isToolName(path[1], table) { readDurations(path[1], table, into: \.ttl) }
         case 3 where path[0] == "tools" && path[2] == "stale":
-            if isKnown(path[1], table) { readDurations(path[1], table, into: \.stale) }
+            if isToolName(path[1], table) { readDurations(path[1], table, into: \.stale) }
         default:
             issues.append(ConfigIssue(line: table.line,
                 "unknown section [\(table.name)]: expected [defaults], [tools.NAME], [tools.NAME.ttl] or [tools.NAME.stale]"))
@@ -44,7 +44,15 @@ struct ConfigSchema {
 
     private mutating func readTool(_ tool: String, _ table: TOMLTable) {
         var settings = config.tools[tool] ?? ToolConfig()
+        let defined = Policies.builtIn(tool) == nil
+        settings.lines[""] = table.line
         for entry in table.entries {
+            settings.lines[entry.key] = entry.line
+            if ToolDefinitionKeys.all.contains(entry.key) && !defined {
+                issue(entry, "'\(entry.key)' in [\(table.name)] is for tools defined in the config: \(tool)'s built-in "
+                    + "policy decides that (see 'cachewrap explain \(tool) ...')")
+                continue
+            }
             switch entry.key {
             case "disabled":
                 if let value = typed(entry, "a boolean", in: table, { if case .bool(let b) = $0 { b } else { nil } }) {
@@ -54,23 +62,32 @@ struct ConfigSchema {
             case "env":
                 settings.env = strings(entry, in: table, valid: Self.isEnvironmentName,
                                        "is not an environment variable name (letters, digits and '_')")
-            case "cacheable":
-                settings.cacheable = strings(entry, in: table, valid: { Self.isOperation($0, group: true) },
-                                             "is not an operation: list command words such as \"pr list\" (\"x *\" for a group)")
-                    .map(Self.normalized)
+            case "cacheable": settings.cacheable = operations(entry, in: table)
             case "ttl":
                 issue(entry, "'ttl' is not a key of [\(table.name)]: per-operation TTLs go in [\(table.name).ttl]")
             default:
-                issue(entry, "unknown key '\(entry.key)' in [\(table.name)]: expected disabled, retries, env or cacheable")
+                guard defined, readDefinition(entry, in: table, into: &settings) else {
+                    let keys = "disabled, retries, env, cacheable" + (defined ? ", " + ToolDefinitionKeys.all.joined(separator: ", ") : "")
+                    issue(entry, "unknown key '\(entry.key)' in [\(table.name)]: expected \(keys)")
+                    continue
+                }
             }
         }
         config.tools[tool] = settings
+    }
+
+    /// A list of command words such as "pr list" ("x *" for a group), normalized.
+    mutating func operations(_ entry: TOMLEntry, in table: TOMLTable) -> [String] {
+        strings(entry, in: table, valid: { Self.isOperation($0, group: true) },
+                "is not an operation: list command words such as \"pr list\" (\"x *\" for a group)")
+            .map(Self.normalized)
     }
 
     /// `[tools.NAME.ttl]` and `[tools.NAME.stale]`: a duration per operation, or "*".
     private mutating func readDurations(_ tool: String, _ table: TOMLTable,
                                         into field: WritableKeyPath<ToolConfig, [String: Int64]>) {
         var settings = config.tools[tool] ?? ToolConfig()
+        settings.lines[""] = settings.lines[""] ?? table.line
         for entry in table.entries {
             guard entry.key == "*" || Self.isOperation(entry.key, group: false) else {
                 issue(entry, "'\(entry.key)' is not an operation: use command words such as \"pr list\", or \"*\"")
@@ -81,19 +98,20 @@ struct ConfigSchema {
         config.tools[tool] = settings
     }
 
-    private mutating func isKnown(_ tool: String, _ table: TOMLTable) -> Bool {
-        if Policies.known.contains(tool) { return true }
-        issues.append(ConfigIssue(line: table.line, "unknown tool '\(tool)' in [\(table.name)]: known tools are "
-            + Policies.known.joined(separator: ", ") + " (cache other commands with 'cachewrap -- CMD')"))
+    /// A built-in tool, or a name a tool defined here may have; else an error at the header.
+    private mutating func isToolName(_ tool: String, _ table: TOMLTable) -> Bool {
+        if Policies.builtIn(tool) != nil { return true }
+        guard let problem = ToolDefinitionKeys.problem(withName: tool) else { return true }
+        issues.append(ConfigIssue(line: table.line, "[\(table.name)]: \(problem)"))
         return false
     }
 
-    private mutating func issue(_ entry: TOMLEntry, _ message: String) {
+    mutating func issue(_ entry: TOMLEntry, _ message: String) {
         issues.append(ConfigIssue(line: entry.line, message))
     }
 
     /// The entry's value when it has the wanted type; otherwise an error naming both types.
-    private mutating func typed<T>(_ entry: TOMLEntry, _ wanted: String, in table: TOMLTable,
+    mutating func typed<T>(_ entry: TOMLEntry, _ wanted: String, in table: TOMLTable,
                                    _ extract: (TOMLValue) -> T?) -> T? {
         if let value = extract(entry.value) { return value }
         issue(entry, "'\(entry.key)' in [\(table.name)] must be \(wanted), not \(entry.value.typeName)")
@@ -106,7 +124,7 @@ struct ConfigSchema {
         return checked(entry, in: table) { name throws(CachewrapError) in try UserNumbers.duration.parse(text, name: name) }
     }
 
-    private mutating func retries(_ entry: TOMLEntry, in table: TOMLTable) -> Int? {
+    mutating func retries(_ entry: TOMLEntry, in table: TOMLTable) -> Int? {
         guard let n = typed(entry, "an integer", in: table, { if case .integer(let n) = $0 { n } else { nil } })
         else { return nil }
         return checked(entry, in: table) { name throws(CachewrapError) in try UserNumbers.retries.check(n, name: name) }.map { Int($0) }
@@ -125,7 +143,7 @@ struct ConfigSchema {
     }
 
     /// An array of strings, keeping the valid ones and reporting each invalid one.
-    private mutating func strings(_ entry: TOMLEntry, in table: TOMLTable, valid: (String) -> Bool,
+    mutating func strings(_ entry: TOMLEntry, in table: TOMLTable, valid: (String) -> Bool,
                                   _ why: String) -> [String] {
         guard let items = typed(entry, "an array of strings", in: table,
                                 { if case .strings(let a) = $0 { a } else { nil } }) else { return [] }

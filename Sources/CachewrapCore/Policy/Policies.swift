@@ -1,5 +1,6 @@
-/// The policy for a name: a known tool's (with the user's config applied), or nil for a command
-/// with no policy. The wrap path, shims, `key` and `explain` all ask here, so they agree.
+/// The policy for a name: a known tool's (with the user's config applied), one the config file
+/// defines, or nil for a command with no policy. The wrap path, shims, `key`, `explain`, `init`,
+/// `doctor` and the completions all ask here, so they agree.
 public enum Policies {
     public static let known = ["gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot"]
 
@@ -7,9 +8,17 @@ public enum Policies {
     /// built-in policy, with one warning). A disabled tool still gets a spec, one that passes
     /// everything through, so a shim named after it keeps working.
     public static func named(_ tool: String) -> PolicySpec? {
-        // Not `.map(UserConfig.current.apply)`: that reads the config even for a name with no policy.
-        guard let spec = builtIn(tool) else { return nil }
+        guard let spec = builtIn(tool) else { return UserConfig.current.definedPolicy(tool) }
         return UserConfig.current.apply(to: spec)
+    }
+
+    /// Every tool with a policy: the built-in ones, then the ones the config file defines.
+    public static var names: [String] { known + UserConfig.current.definedTools }
+
+    /// Whether a program called `name` (a shim) wraps that tool: the config is read only for a
+    /// name that is not built in.
+    static func wraps(_ name: String) -> Bool {
+        known.contains(name) || UserConfig.current.definedTools.contains(name)
     }
 
     /// `cachewrap -- CMD`: the generic policy with `[defaults] ttl` applied.

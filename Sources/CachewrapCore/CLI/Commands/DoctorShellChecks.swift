@@ -13,7 +13,7 @@ struct DoctorShellChecks {
     func checks() -> [DoctorCheck] {
         let installed = ShimDirectory.installedTools()
         var checks = installed.map { DoctorCheck.ok($0.tool, $0.path) }
-        let missing = Policies.known.filter { tool in !installed.contains { $0.tool == tool } }
+        let missing = Policies.names.filter { tool in !installed.contains { $0.tool == tool } }
         if installed.isEmpty {
             checks.append(.warn("tools", "none of the supported tools is on PATH (\(missing.joined(separator: ", ")))",
                                 fix: "install gh, hf, vastai... or put their directory on PATH; cachewrap -- CMD wraps any command"))

@@ -103,7 +103,7 @@ enum InitCommand {
 
     /// "wraps gh, hf" for the comment at the top, or a note that nothing was found.
     private static func describe(_ tools: [String]) -> String {
-        tools.isEmpty ? "no supported tool (\(Policies.known.joined(separator: ", "))) on PATH, nothing to wrap"
+        tools.isEmpty ? "no supported tool (\(Policies.names.joined(separator: ", "))) on PATH, nothing to wrap"
             : "wraps " + tools.joined(separator: ", ")
     }
 

@@ -10,7 +10,7 @@ enum ShimsCommand {
         let dir = parsed.positionals.first.map(ShimDirectory.absolute) ?? ShimDirectory.defaultPath()
         let changes = try ShimDirectory.refresh(dir)
         var lines = changes.map(\.description)
-        if changes.isEmpty { lines.append("no supported tool (\(Policies.known.joined(separator: ", "))) found on PATH: no shims made") }
+        if changes.isEmpty { lines.append("no supported tool (\(Policies.names.joined(separator: ", "))) found on PATH: no shims made") }
         lines.append("put \(dir) first on PATH: eval \"$(cachewrap init bash --shims --dir \(Display.quote(dir)))\" (fish: init fish ... | source)")
         Console.output(lines.joined(separator: "\n") + "\n")
         return 0
@@ -61,7 +61,7 @@ enum ShimDirectory {
             .filter { entry in excluding == nil || (entry != excluding && ToolLocator.realPath(entry) != skip) }
             .joined(separator: ":")
         let locator = ToolLocator(path: path)
-        return Policies.known.compactMap { tool in
+        return Policies.names.compactMap { tool in
             (try? locator.locate(tool)).map { (tool, $0) }
         }
     }
@@ -74,13 +74,15 @@ enum ShimDirectory {
         let target = selfExecutable()
         let installed = Dictionary(installedTools(excluding: dir).map { ($0.tool, $0.path) }) { first, _ in first }
         var changes: [Change] = []
-        for tool in Policies.known {
+        let tools = Policies.names
+        for tool in tools + ourLinks(in: dir, target: target).filter({ !tools.contains($0) }) {
             let link = dir + "/" + tool
             let existing = linkTarget(link)
-            let isOurs = existing.map { $0 == target || Cachewrap.baseName($0) == "cachewrap" }
+            let isOurs = existing.map { isCachewrap($0, target: target) }
             guard let real = installed[tool] else {
                 if isOurs == true, unlink(link) == 0 {
-                    changes.append(Change(kind: .removed, tool: tool, detail: "(\(tool) is no longer on PATH)"))
+                    let why = tools.contains(tool) ? "\(tool) is no longer on PATH" : "no policy: not built in, nor defined in the config"
+                    changes.append(Change(kind: .removed, tool: tool, detail: "(\(why))"))
                 }
                 continue
             }
@@ -95,6 +97,24 @@ enum ShimDirectory {
             }
         }
         return changes
+    }
+
+    /// Whether a link target is a cachewrap binary: this one, or another (an older install).
+    private static func isCachewrap(_ path: String, target: String) -> Bool {
+        path == target || Cachewrap.baseName(path) == "cachewrap"
+    }
+
+    /// The names of the links in `dir` that point at a cachewrap: a tool dropped from the
+    /// config leaves one, which must go rather than run cachewrap under the tool's name.
+    private static func ourLinks(in dir: String, target: String) -> [String] {
+        guard let handle = opendir(dir) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "cachewrap", let found = linkTarget(dir + "/" + name), isCachewrap(found, target: target) { names.append(name) }
+        }
+        return names.sorted()
     }
 
     /// The target of the symlink at `path`, or nil when it is not a symlink (or absent).
