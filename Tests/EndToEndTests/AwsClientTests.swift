@@ -94,7 +94,7 @@ struct AwsClientTests {
         #expect(explained.stdoutText.contains(
             "class:     cacheable: [tools.aws] cacheable lists \"s3api list-buckets\" (\(sb.root)/config.toml:2)"),
             "\(explained.stdoutText)")
-        #expect(explained.stdoutText.contains("ttl:       5m"), "\(explained.stdoutText)")
+        #expect(explained.stdoutText.contains("ttl:       5m (config file)"), "\(explained.stdoutText)")
         let mutation = try cachewrap(["explain", "aws", "s3api", "create-bucket", "--bucket", "b"], env: env)
         #expect(mutation.stdoutText.contains("class:     mutating: [tools.aws] mutating lists \"s3api create-bucket\""))
         #expect(mutation.stdoutText.contains("effect:    drops cached answers of aws"), "\(mutation.stdoutText)")

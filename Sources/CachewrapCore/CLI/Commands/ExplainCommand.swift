@@ -31,7 +31,8 @@ enum ExplainCommand {
         }
         // As the call reads it: --ttl, then CACHEWRAP_TTL, then the policy.
         let requested = request.options.ttlSeconds ?? CachedRun.environmentTTL()
-        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : ttlClass.rawValue
+        let policyTTL = decision.ttlSeconds == ttlClass.seconds ? ttlClass.rawValue : "config file"
+        let source = request.options.ttlSeconds != nil ? "--ttl" : requested != nil ? "CACHEWRAP_TTL" : policyTTL
         lines.append("ttl:       \(Duration.format(seconds: requested ?? decision.ttlSeconds)) (\(source))")
         lines.append("retries:   \(request.options.retries ?? decision.retries)")
         // The key names the program found, as `cachewrap key` does; not the words shown above.
