@@ -57,19 +57,9 @@ import Testing
     }
 
     @Test func editingATrackedFileMissesAndRevertingHitsAgain() throws {
-        let git = try TestSandbox.requireTool("git")
         let sb = try Self.sandbox()
-        let repo = sb.root + "/repo"
-        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
-        var gitEnv = sb.baseEnv()
-        for (k, v) in ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                       "GIT_COMMITTER_EMAIL": "t@example.com"] { gitEnv[k] = v }
+        let repo = try sb.committedRepository("repo", files: ["main.swift": "print(1)\n"])
         let file = repo + "/main.swift"
-        try "print(1)\n".write(toFile: file, atomically: true, encoding: .utf8)
-        for args in [["init", "-q"], ["add", "main.swift"], ["commit", "-qm", "init"]] {
-            let r = try run(git, args, env: gitEnv, cwd: repo)
-            #expect(r.status == 0, "git \(args): \(r.stderrText)")
-        }
         func ask() throws { _ = try cachewrap(["claude", "-p", "q"], env: sb.baseEnv(), cwd: repo) }
         try ask(); try ask()
         #expect(sb.counter("claude") == 1, "an unchanged work tree hits")
@@ -101,17 +91,7 @@ import Testing
     }
 
     @Test func emptyAnswerWithExitZeroIsNotStored() throws {
-        let sb = try Self.sandbox()
-        var env = sb.baseEnv()
-        env["FAKE_EMPTY"] = "1"
-        for _ in 0..<2 {
-            let r = try cachewrap(["claude", "-p", "q"], env: env, cwd: sb.home)
-            #expect(r.status == 0 && r.stdout.isEmpty)
-        }
-        #expect(sb.counter("claude") == 2)
-        _ = try cachewrap(["claude", "-p", "q"], env: sb.baseEnv(), cwd: sb.home)
-        let hit = try cachewrap(["claude", "-p", "q"], env: sb.baseEnv(), cwd: sb.home)
-        #expect(sb.counter("claude") == 3 && !hit.stdout.isEmpty, "a real answer is stored")
+        try Self.sandbox().expectEmptyAnswersNotStored(["claude", "-p", "q"])
     }
 
     @Test(arguments: [("gemini", ["--yolo"]), ("gemini", ["--approval-mode", "auto_edit"]),

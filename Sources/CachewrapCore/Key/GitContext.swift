@@ -9,6 +9,11 @@ struct GitContext {
     let head: String
     /// The whole config file, for the policies that read remotes by name (`GitRemote`).
     let config: [UInt8]
+    /// The work tree's top directory (where `.git` is), and the main work tree's when this is a
+    /// linked worktree (else the same): codex reads instructions from the one and looks up the
+    /// project's trust under either (`Policy/CodexFiles.swift`).
+    let root: String
+    let mainRoot: String
 
     /// Walks up from `directory` to the nearest `.git` (a directory, or a file naming one, as in
     /// worktrees and submodules); nil outside a repository.
@@ -28,11 +33,24 @@ struct GitContext {
                     .filter { $0.hasPrefix("url") || $0.hasPrefix("[remote") || $0.hasPrefix("gh-resolved") }
                     .joined(separator: "\n")
                 let head = (headBytes ?? FileIO.readFile(gitDir + "/HEAD")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                return GitContext(remoteLines: Array(remotes.utf8), head: head.trimmingNewlines(), config: config)
+                return GitContext(remoteLines: Array(remotes.utf8), head: head.trimmingNewlines(), config: config,
+                                  root: dir, mainRoot: mainRoot(commonDirectory: common) ?? dir)
             }
             guard dir != "/", let slash = dir.lastIndex(of: "/") else { return nil }
             dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
         }
+    }
+
+    /// The main work tree of a common git directory `<main>/.git` (a linked worktree's
+    /// `commondir` names it as `../..`, resolved here without touching the disk); nil for a bare
+    /// or submodule git directory, which is not a work tree's `.git`.
+    private static func mainRoot(commonDirectory: String) -> String? {
+        var parts: [Substring] = []
+        for part in commonDirectory.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        guard parts.last == ".git" else { return nil }
+        return "/" + parts.dropLast().joined(separator: "/")
     }
 
     /// The git directory at `path`, with its HEAD when reading it was how the directory was
