@@ -35,6 +35,9 @@ public enum CommandClass: Sendable, Equatable {
 /// How long a class of result stays fresh (docs/architecture.md, Policies).
 public enum TTLClass: String, Sendable {
     case `static`, identity, metadata, live, market, prompt, command
+    /// Resource usage (`kubectl top`): the metrics server samples every 15 seconds by default,
+    /// so an answer is at most about one sample old.
+    case metrics
 
     public var seconds: Int64 {
         switch self {
@@ -44,6 +47,7 @@ public enum TTLClass: String, Sendable {
         case .live: 60
         case .market: 30
         case .command: 600
+        case .metrics: 15
         }
     }
 }

@@ -40,67 +40,17 @@ enum GhAPIRule {
         return r
     }
 
-    /// One word of a `gh api` command line as gh reads it: a flag by its long name (`-X` is
-    /// `--method`), or a positional word (name ""), with its value and the index in argv of the
-    /// argument holding that value.
-    struct Flag: Equatable {
-        var name: String
-        var value: String?
-        var index: Int?
-    }
+    /// `gh api`'s flags that take a value, and their one-letter forms; `-i` (--include) and
+    /// `-h` (--help) take no value.
+    static let reader = Pflag(
+        valueFlags: ["--method", "--raw-field", "--field", "--header", "--jq", "--template", "--preview", "--input",
+                     "--hostname", "--cache"],
+        shorthands: ["X": "--method", "f": "--raw-field", "F": "--field", "H": "--header", "q": "--jq",
+                     "t": "--template", "p": "--preview", "i": "--include", "h": "--help"])
 
-    /// The flags of `gh api` that take a value.
-    static let valueFlags: Set<String> = [
-        "--method", "--raw-field", "--field", "--header", "--jq", "--template", "--preview", "--input",
-        "--hostname", "--cache",
-    ]
-    /// Its one-letter forms; `-i` (--include) and `-h` (--help) take no value.
-    static let shorthands: [Unicode.Scalar: String] = [
-        "X": "--method", "f": "--raw-field", "F": "--field", "H": "--header", "q": "--jq", "t": "--template",
-        "p": "--preview", "i": "--include", "h": "--help",
-    ]
-
-    /// `args` read the way gh's flag library (pflag) reads them: `--flag V`, `--flag=V`, `-XV`,
-    /// `-X V`, `-X=V`, and clusters of shorthands, where a value-taking letter takes the rest of
-    /// the word or the next one: `-iXPOST` is `-i` then `-X POST`, and so is `-iX POST`. Reading
-    /// a cluster as one unknown flag would miss the method, fields and headers it sets.
-    static func flags(_ args: [String]) -> [Flag] {
-        var out: [Flag] = []
-        var i = args.first == "api" ? 1 : 0
-        func next() -> (String?, Int?) { i += 1; return i < args.count ? (args[i], i) : (nil, nil) }
-        while i < args.count {
-            let a = args[i]
-            if a.hasPrefix("--") {
-                if let eq = a.firstIndex(of: "=") {
-                    out.append(Flag(name: String(a[..<eq]), value: String(a[a.index(after: eq)...]), index: i))
-                } else if valueFlags.contains(a) {
-                    let (value, at) = next()
-                    out.append(Flag(name: a, value: value, index: at))
-                } else {
-                    out.append(Flag(name: a))
-                }
-            } else if a.hasPrefix("-") && a.count > 1 {
-                var rest = a.unicodeScalars.dropFirst()
-                while let letter = rest.popFirst() {
-                    // An unknown letter makes gh refuse the command line; the rest is read anyway.
-                    guard let name = shorthands[letter] else { continue }
-                    guard valueFlags.contains(name) else { out.append(Flag(name: name)); continue }
-                    if rest.count > 1 && rest.first == "=" {
-                        out.append(Flag(name: name, value: String(Substring(rest.dropFirst())), index: i))
-                    } else if !rest.isEmpty {
-                        out.append(Flag(name: name, value: String(Substring(rest)), index: i))
-                    } else {
-                        let (value, at) = next()
-                        out.append(Flag(name: name, value: value, index: at))
-                    }
-                    break
-                }
-            } else {
-                out.append(Flag(name: "", value: a, index: i))
-            }
-            i += 1
-        }
-        return out
+    /// `args` (after the word `api`) read as gh reads them (`Pflag`).
+    static func flags(_ args: [String]) -> [Pflag.Flag] {
+        reader.flags(args.first == "api" ? args.dropFirst() : args[...])
     }
 
     /// `-F key=@file` reads a file (or stdin for `@-`): the request depends on bytes not in argv.

@@ -2,7 +2,9 @@
 /// defines, or nil for a command with no policy. The wrap path, shims, `key`, `explain`, `init`,
 /// `doctor` and the completions all ask here, so they agree.
 public enum Policies {
-    public static let known = ["gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot", "codex"]
+    public static let known = [
+        "gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot", "codex", "kubectl",
+    ]
 
     /// The tool's policy with config.toml applied (read once per process; a bad file means the
     /// built-in policy, with one warning). A disabled tool still gets a spec, one that passes
@@ -39,6 +41,7 @@ public enum Policies {
         case "groq": GroqPolicy.spec
         case "copilot": CopilotPolicy.spec
         case "codex": CodexPolicy.spec
+        case "kubectl": KubectlPolicy.spec
         default: nil
         }
     }
