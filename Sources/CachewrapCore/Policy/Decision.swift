@@ -35,6 +35,10 @@ public enum CommandClass: Sendable, Equatable {
 /// How long a class of result stays fresh (docs/architecture.md, Policies).
 public enum TTLClass: String, Sendable {
     case `static`, identity, metadata, live, market, prompt, command
+    /// A container engine's objects, by how fast they change without a command that cachewrap
+    /// sees: images and manifests (pulled, built, pushed), containers and the lists of what
+    /// runs (a container exits by itself), volumes (made and removed by hand).
+    case image, container, volume
 
     public var seconds: Int64 {
         switch self {
@@ -44,6 +48,9 @@ public enum TTLClass: String, Sendable {
         case .live: 60
         case .market: 30
         case .command: 600
+        case .image: 1800
+        case .container: 30
+        case .volume: 300
         }
     }
 }

@@ -1,7 +1,7 @@
 /// The policy for a name: a known tool's (with the user's config applied), or nil for a command
 /// with no policy. The wrap path, shims, `key` and `explain` all ask here, so they agree.
 public enum Policies {
-    public static let known = ["gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot"]
+    public static let known = ["gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot", "docker"]
 
     /// The tool's policy with config.toml applied (read once per process; a bad file means the
     /// built-in policy, with one warning). A disabled tool still gets a spec, one that passes
@@ -29,6 +29,7 @@ public enum Policies {
         case "gemini": GeminiPolicy.spec
         case "groq": GroqPolicy.spec
         case "copilot": CopilotPolicy.spec
+        case "docker": DockerPolicy.spec
         default: nil
         }
     }
