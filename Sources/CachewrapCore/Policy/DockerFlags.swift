@@ -67,7 +67,8 @@ enum DockerFlags {
 
     /// `start -a` / `-i`: attaches the container's output (and input) to the terminal.
     static func attachesToStart(_ shape: ArgvShape) -> Bool {
-        sets(shape.options, "attach", "a", booleans: ["a", "i"]) || sets(shape.options, "interactive", "i", booleans: ["a", "i"])
+        let booleans: Set<Character> = ["a", "i"]
+        return sets(shape.options, "attach", "a", booleans: booleans) || sets(shape.options, "interactive", "i", booleans: booleans)
     }
 
     /// `logs -f`, `-tf`, `--follow`.

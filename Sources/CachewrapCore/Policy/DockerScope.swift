@@ -65,7 +65,9 @@ enum DockerScope {
 /// one's is in its `meta.json` under the config dir (`--config`, `DOCKER_CONFIG`, `~/.docker`).
 struct DockerTarget {
     let configDirectory: String
-    /// The context in use; nil when the config file cannot be read, so cachewrap cannot tell.
+    /// The context in use; nil when the config file is there but not JSON as cachewrap reads it.
+    /// docker then warns and takes the default context, but a file that cachewrap misreads may be
+    /// one docker reads: cachewrap cannot tell.
     let context: String?
     let hosts: [String]
 
@@ -81,7 +83,8 @@ struct DockerTarget {
         } else if let named = env("DOCKER_CONTEXT") {
             context = named
         } else {
-            switch invocation.read(configDirectory + "/config.json").map({ JSONLookup.string(at: ["currentContext"], in: $0) }) {
+            let config = invocation.read(configDirectory + "/config.json")
+            switch config.map({ JSONLookup.string(at: ["currentContext"], in: $0) }) {
             case .string(let named) where !named.isEmpty: context = named
             case .unreadable: context = nil
             default: context = "default"
