@@ -38,6 +38,10 @@ public enum TTLClass: String, Sendable {
     /// Resource usage (`kubectl top`): the metrics server samples every 15 seconds by default,
     /// so an answer is at most about one sample old.
     case metrics
+    /// A container engine's objects, by how fast they change without a command that cachewrap
+    /// sees: images and manifests (pulled, built, pushed), containers and the lists of what
+    /// runs (a container exits by itself), volumes (made and removed by hand).
+    case image, container, volume
 
     public var seconds: Int64 {
         switch self {
@@ -48,6 +52,9 @@ public enum TTLClass: String, Sendable {
         case .market: 30
         case .command: 600
         case .metrics: 15
+        case .image: 1800
+        case .container: 30
+        case .volume: 300
         }
     }
 }

@@ -3,7 +3,8 @@
 /// `doctor` and the completions all ask here, so they agree.
 public enum Policies {
     public static let known = [
-        "gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot", "codex", "kubectl",
+        "gh", "hf", "huggingface-cli", "vastai", "code", "claude", "gemini", "groq", "copilot", "codex", "docker",
+        "kubectl",
     ]
 
     /// The tool's policy with config.toml applied (read once per process; a bad file means the
@@ -41,6 +42,7 @@ public enum Policies {
         case "groq": GroqPolicy.spec
         case "copilot": CopilotPolicy.spec
         case "codex": CodexPolicy.spec
+        case "docker": DockerPolicy.spec
         case "kubectl": KubectlPolicy.spec
         default: nil
         }

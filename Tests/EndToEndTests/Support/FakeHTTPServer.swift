@@ -6,11 +6,12 @@ import Glibc
 /// A tiny HTTP/1.1 server standing in for GitHub, Hugging Face, Vast.ai… in end-to-end tests.
 ///
 /// Why hand-rolled: no third-party packages, and we need exact control (delays, status codes,
-/// counting requests) while the *real* clients (gh, hf, vastai, curl) talk to it. It listens on
-/// 127.0.0.1 only, on a port the OS picks (so parallel tests never collide), serves each
-/// connection on its own thread with keep-alive (Go and Python clients reuse connections), and
-/// accepts both origin-form (`GET /x`) and absolute-form (`GET http://host/x`, sent through
-/// `HTTP_PROXY`) request targets. Every response carries Content-Length. Not for production.
+/// counting requests) while the *real* clients (gh, hf, vastai, docker, curl) talk to it. It
+/// listens on 127.0.0.1 only, on a port the OS picks (so parallel tests never collide), or on a
+/// Unix socket in the sandbox (`ListeningSocket`), serves each connection on its own thread with
+/// keep-alive (Go and Python clients reuse connections), and accepts both origin-form (`GET /x`)
+/// and absolute-form (`GET http://host/x`, sent through `HTTP_PROXY`) request targets. Every
+/// response carries Content-Length. Not for production.
 final class FakeHTTPServer: @unchecked Sendable {
     /// One parsed request, recorded in arrival order.
     struct Request: Sendable {
@@ -51,32 +52,21 @@ final class FakeHTTPServer: @unchecked Sendable {
     let port: Int
     private let core: Core
 
-    /// Binds and starts accepting at once; `handler` runs on connection threads, concurrently.
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Self.socketError("socket") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, len) == 0 && listen(fd, 128) == 0 && getsockname(fd, $0, &len) == 0
-            }
-        }
-        guard ok else { let e = Self.socketError("bind/listen"); close(fd); throw e }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        core = try Core(listener: fd, handler: handler)
+    /// Binds 127.0.0.1 and starts accepting at once; `handler` runs on connection threads, concurrently.
+    convenience init(handler: @escaping @Sendable (Request) -> Response) throws {
+        let (fd, port) = try ListeningSocket.loopback()
+        try self.init(listening: fd, port: port, handler: handler)
+    }
+
+    /// Serves on `listener`, a socket already listening (`ListeningSocket`), which the server owns
+    /// from here on: stop() closes it, and so does a failed init.
+    init(listening listener: Int32, port: Int, handler: @escaping @Sendable (Request) -> Response) throws {
+        self.port = port
+        do { core = try Core(listener: listener, handler: handler) } catch { close(listener); throw error }
         core.startAccepting()
     }
 
     deinit { core.stop() }
-
-    private static func socketError(_ what: String) -> RunError {
-        RunError(description: "FakeHTTPServer \(what): \(String(cString: strerror(errno)))")
-    }
 
     /// Snapshot of every request received so far, in arrival order (recorded before the handler runs).
     var requests: [Request] { core.lock.withLock { core.log } }
@@ -107,7 +97,7 @@ final class FakeHTTPServer: @unchecked Sendable {
         init(listener: Int32, handler: @escaping @Sendable (Request) -> Response) throws {
             self.listener = listener
             self.handler = handler
-            guard GNU.pipe2(&wake, O_CLOEXEC) == 0 else { throw FakeHTTPServer.socketError("pipe2") }
+            guard GNU.pipe2(&wake, O_CLOEXEC) == 0 else { throw ListeningSocket.error("FakeHTTPServer pipe2") }
         }
 
         func spawn(_ body: @escaping @Sendable () -> Void) {

@@ -128,20 +128,9 @@ final class SilentListener {
     let port: UInt16
 
     init(backlog: Int32 = 16) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard fd >= 0, bound, listen(fd, backlog) == 0 else {
-            if fd >= 0 { close(fd) }
-            throw RunError(description: "listener: \(errno)")
-        }
-        self.fd = fd
-        port = UInt16(bigEndian: address.sin_port)
+        let listener = try ListeningSocket.loopback(backlog: backlog)
+        fd = listener.fd
+        port = UInt16(listener.port)
     }
 
     deinit { close(fd) }
