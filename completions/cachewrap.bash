@@ -14,7 +14,7 @@
 # bash-completion finds it on first use; or source this file from ~/.bashrc. Needs bash 4.1+.
 # shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)) is the completion idiom; words have no blanks
 
-_cachewrap_tools="gh hf huggingface-cli vastai code claude gemini groq copilot codex kubectl"
+_cachewrap_tools="gh hf huggingface-cli vastai code claude gemini groq copilot codex docker kubectl"
 _cachewrap_commands="stats ls show rm clear gc key explain config init doctor shims"
 _cachewrap_wrap_options="--ttl --refresh --no-cache --offline --retries --stale --stale-if-error --env --quiet"
 _cachewrap_durations="30s 1m 10m 1h 2h 1d 7d"

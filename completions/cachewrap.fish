@@ -143,12 +143,12 @@ complete -c cachewrap -n __cachewrap_at_start -a shims -d 'Link the tools to cac
 # The tools cachewrap has a policy for.
 set -l tools gh 'GitHub CLI' hf 'Hugging Face CLI' huggingface-cli 'Hugging Face CLI (legacy)' \
     vastai 'Vast.ai CLI' code 'VS Code CLI' claude 'Claude Code' gemini 'Gemini CLI' groq 'Groq Code CLI' \
-    copilot 'GitHub Copilot CLI' codex 'OpenAI Codex CLI' kubectl 'Kubernetes CLI'
+    copilot 'GitHub Copilot CLI' codex 'OpenAI Codex CLI' docker 'Docker CLI' kubectl 'Kubernetes CLI'
 for i in (seq 1 2 (count $tools))
     complete -c cachewrap -n $first -a $tools[$i] -d $tools[(math $i + 1)]
     complete -c cachewrap -n '__cachewrap_sub key explain; and not __cachewrap_handing_over' -a $tools[$i] -d $tools[(math $i + 1)]
 end
-set -l tool_names gh hf huggingface-cli vastai code claude gemini groq copilot codex kubectl
+set -l tool_names gh hf huggingface-cli vastai code claude gemini groq copilot codex docker kubectl
 complete -c cachewrap -n $first -a "(__cachewrap_defined_tools $tool_names)"
 complete -c cachewrap -n '__cachewrap_sub key explain; and not __cachewrap_handing_over' -a "(__cachewrap_defined_tools $tool_names)"
 

@@ -48,7 +48,7 @@ struct CompletionCase: Sendable {
 let sharedCompletionCases: [CompletionCase] = [
     CompletionCase(line: "cachewrap ", has: ["stats", "ls", "show", "rm", "clear", "gc", "key", "explain", "config",
                                              "init", "doctor", "shims", "gh", "hf", "huggingface-cli", "vastai",
-                                             "code", "claude", "gemini", "groq", "copilot", "codex", "kubectl"]),
+                                             "code", "claude", "gemini", "groq", "copilot", "codex", "docker", "kubectl"]),
     CompletionCase(line: "cachewrap st", has: ["stats"], lacks: ["show", "gh"]),
     CompletionCase(line: "cachewrap --", has: ["--ttl", "--refresh", "--no-cache", "--offline", "--retries", "--stale",
                                                "--stale-if-error", "--env", "--quiet", "--help", "--version"]),

@@ -106,7 +106,8 @@ enum HelpText {
 
         Usage:
           cachewrap [OPTIONS] TOOL [ARGS...]        wrap a known tool (gh, hf, huggingface-cli, vastai,
-                                                    code, claude, gemini, groq, copilot)
+                                                    code, claude, gemini, groq, copilot, codex,
+                                                    docker, kubectl, or one the config file defines)
           cachewrap [OPTIONS] -- COMMAND [ARGS...]  cache any command (exit 0 results)
         \(commandLines)
           (and every command answers --help with its own usage)
