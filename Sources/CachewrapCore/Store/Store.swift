@@ -9,7 +9,11 @@ public final class Store {
     /// hash (its `frames` column is NULL). Version 3: every output has a content check and
     /// every entry a digest bound to its CID (`AnswerCheck`), checked before a replay.
     /// Version 4: every entry records its scope (`Scope`), so a mutation drops only its own.
-    static let schemaVersion: Int64 = 4
+    /// Version 5: counters per hour (`hourly`), what an LLM answer cost (`cost_micros`,
+    /// `tokens`), and how each re-run after expiry compared with the answer it replaced
+    /// (`refreshes`), for `stats --since` and `stats --advice`. Added to a version-4 store in
+    /// place (the ALTERs in `open`), so the lifetime counters survive the upgrade.
+    static let schemaVersion: Int64 = 5
     /// The WAL length (in pages) past which a writer checkpoints. A miss writes about 8 pages,
     /// so this is a checkpoint (three fsyncs) every 16 or so misses, while every process that
     /// opens the store re-reads at most this much WAL (0.1–0.2 ms). 128 measured best of 16, 32,
@@ -40,7 +44,9 @@ public final class Store {
             stdout_bytes INTEGER NOT NULL,
             stderr_bytes INTEGER NOT NULL,
             output_id INTEGER NOT NULL REFERENCES outputs(id),
-            digest INTEGER NOT NULL
+            digest INTEGER NOT NULL,
+            cost_micros INTEGER NOT NULL DEFAULT 0,
+            tokens INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS entries_by_tool ON entries(tool, operation);
         CREATE INDEX IF NOT EXISTS entries_by_scope ON entries(scope, scope_item);
@@ -52,6 +58,27 @@ public final class Store {
             value INTEGER NOT NULL,
             PRIMARY KEY(tool, name)
         ) WITHOUT ROWID;
+        """ + sinceVersion4
+
+    /// What version 5 added to version 4: run alone on a version-4 store, with the two columns.
+    static let sinceVersion4 = """
+        CREATE TABLE IF NOT EXISTS hourly(
+            hour INTEGER NOT NULL,
+            tool TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            PRIMARY KEY(hour, tool, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS refreshes(
+            tool TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            at_ms INTEGER NOT NULL,
+            ttl_s INTEGER NOT NULL,
+            identical INTEGER NOT NULL,
+            hits INTEGER NOT NULL,
+            age_ms INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS refreshes_by_operation ON refreshes(tool, operation, at_ms);
         """
 
     /// Opens the store, creating it on first use. A damaged database is moved aside and a new one
@@ -89,10 +116,17 @@ public final class Store {
                 // Re-checked under the write lock: another process may have just done it.
                 let current = try db.scalar("PRAGMA user_version")
                 guard current < schemaVersion else { return }
-                // Older versions lack the digests (and version 1 kept every output in one
-                // blob); a cache is cheap to lose, so an old one is dropped, not migrated.
-                if current > 0 { try db.execute("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS counters") }
-                try db.execute(schema)
+                if current == 4 {
+                    try db.execute("""
+                        ALTER TABLE entries ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+                        ALTER TABLE entries ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+                        """ + sinceVersion4)
+                } else {
+                    // Older versions lack the digests (and version 1 kept every output in one
+                    // blob); a cache is cheap to lose, so an old one is dropped, not migrated.
+                    if current > 0 { try db.execute("DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS outputs; DROP TABLE IF EXISTS counters") }
+                    try db.execute(schema)
+                }
                 try db.execute("PRAGMA user_version=\(schemaVersion)")
             }
         }

@@ -1,0 +1,32 @@
+import Testing
+
+@testable import CachewrapCore
+
+/// A version-4 store is upgraded in place to version 5: its entries and lifetime counters stay,
+/// and the tables version 5 added exist (docs/architecture.md, Store).
+@Suite struct SchemaUpgradeTests {
+    @Test func aVersion4StoreKeepsItsEntriesAndCounters() throws {
+        let cache = StoreTests.TempCache()
+        do {
+            let store = try cache.open()
+            try store.save(StoreTests.info("c1", transcript: StoreTests.transcript("one\n")),
+                           transcript: StoreTests.transcript("one\n"), counting: [.misses: 3])
+        }
+        // Back to version 4 as it was: without version 5's columns and tables.
+        let db = try SQLiteDatabase(path: cache.location.databasePath)
+        try db.execute("""
+            DROP TABLE hourly; DROP TABLE refreshes;
+            ALTER TABLE entries DROP COLUMN cost_micros; ALTER TABLE entries DROP COLUMN tokens;
+            PRAGMA user_version=4;
+            """)
+
+        let store = try cache.open()
+        #expect(try store.counters()["gh"]?[.misses] == 3)
+        #expect(try store.entry(prefix: "c1").cid == "c1")
+        let upgraded = try SQLiteDatabase(path: cache.location.databasePath)
+        #expect(try upgraded.scalar("PRAGMA user_version") == Store.schemaVersion)
+        #expect(try upgraded.scalar("SELECT COUNT(*) FROM hourly") == 0)
+        #expect(try upgraded.scalar("SELECT COUNT(*) FROM refreshes") == 0)
+        #expect(try upgraded.scalar("SELECT SUM(cost_micros + tokens) FROM entries") == 0)
+    }
+}
