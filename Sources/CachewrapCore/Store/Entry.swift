@@ -161,7 +161,7 @@ extension Store {
         let previous, output, find, entry: SQLiteDatabase.Statement
 
         init(_ db: SQLiteDatabase) throws(SQLiteDatabase.Failure) {
-            previous = try db.prepare("SELECT output_id FROM entries WHERE cid = ?")
+            previous = try db.prepare("SELECT \(ReplacedEntry.columns) FROM entries WHERE cid = ?")
             output = try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, check_value, frames) VALUES(?, ?, ?, ?)")
             find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
             entry = try db.prepare("""
@@ -175,7 +175,7 @@ extension Store {
     /// Writes one entry and its output inside the caller's transaction.
     func insert(_ info: EntryInfo, hash: [UInt8], check: UInt64, transcript: Transcript,
                 spill: SpillFile?, using s: InsertStatements) throws(SQLiteDatabase.Failure) {
-        let replaced: Int64? = try s.previous.bind(.text(info.cid)).step() ? s.previous.int(0) : nil
+        let replaced = try s.previous.bind(.text(info.cid)).step() ? ReplacedEntry(s.previous) : nil
         let size = Int64(spill?.size ?? transcript.bytes.count)
         try s.output.bind(.blob(hash), .int(size), .int(Int64(digest: check)), spill == nil ? .blob(transcript.bytes) : nil).run()
         if let spill, db.changes > 0 {
@@ -193,7 +193,9 @@ extension Store {
                          .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,
                                                                 expiresMs: info.expiresMs, durationMs: info.durationMs,
                                                                 exitCode: info.exitCode, size: size, content: check)))).run()
-        if let replaced, replaced != outputID { try dropOutputIfOrphan(replaced) }
+        guard let replaced else { return }
+        try recordRefresh(of: replaced, by: info, outputID: outputID)
+        if replaced.outputID != outputID { try dropOutputIfOrphan(replaced.outputID) }
     }
 
     /// Where a large output lives: `blobs/<hex of its hash>`, so identical outputs share a file.
