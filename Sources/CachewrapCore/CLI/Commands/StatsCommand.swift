@@ -3,9 +3,15 @@
 /// default is `StatsReport`, a report for people.
 enum StatsCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
-        let parsed = try CommandArguments(args, command: "stats", flags: ["--json"], valued: ["--tool"])
+        let parsed = try CommandArguments(args, command: "stats", flags: ["--json", "--advice"], valued: ["--tool"])
         let store = try openStoreForReading()
         let tool = parsed.values["--tool"]
+        // `--advice`: TTLs worth changing instead of the counters (StatsAdvice.swift).
+        if parsed.has("--advice") {
+            let advice = StatsAdvice(try store.refreshes(tool: tool), config: .current)
+            Console.output(parsed.has("--json") ? StatsAdviceReport.json(advice).canonicalText + "\n" : StatsAdviceReport.render(advice))
+            return 0
+        }
         var numbers = try gather(store, tool: tool)
         if parsed.has("--json") {
             var doc = json(numbers.total, entries: numbers.entries, bytes: numbers.bytes)
