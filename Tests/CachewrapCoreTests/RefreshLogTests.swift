@@ -21,8 +21,9 @@ import Testing
         try Self.save(store, output: "same\n", created: 70_000)
         try Self.save(store, output: "other\n", created: 140_000)
         let ops = try store.refreshes(nowMs: 140_000)
-        #expect(ops.count == 1 && ops[0].tool == "gh" && ops[0].operation == "pr list")
-        #expect(ops[0].records == [
+        let op = try #require(ops.count == 1 ? ops.first : nil, "\(ops)")
+        #expect(op.tool == "gh" && op.operation == "pr list")
+        #expect(op.records == [
             RefreshRecord(atMs: 140_000, ttlSeconds: 60, identical: false, hits: 0, ageMs: 70_000),
             RefreshRecord(atMs: 70_000, ttlSeconds: 60, identical: true, hits: 0, ageMs: 69_000),
         ])
