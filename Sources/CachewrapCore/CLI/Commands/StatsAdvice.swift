@@ -31,7 +31,7 @@ struct StatsAdvice {
     var suggestions: [Suggestion] = []
     /// Operations with enough evidence and nothing to suggest, and why, for the report.
     var unsuggested: [(name: String, why: String)] = []
-    /// The operation with the most refreshes at its TTL, when none has enough; nil when there are none.
+    /// Of the operations with too few refreshes at their TTL, the one with the most; nil: none.
     var closest: (name: String, refreshes: Int)?
 
     init(_ operations: [OperationRefreshes], config: UserConfig) {
