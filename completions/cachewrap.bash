@@ -195,7 +195,7 @@ _cachewrap() {
         return
     fi
     case $sub in
-        stats) _cachewrap_reply "--json --tool" "$cur" ;;
+        stats) _cachewrap_reply "--json --tool --advice" "$cur" ;;
         ls) _cachewrap_reply "--tool --json" "$cur" ;;
         show)
             if [[ $cur == -* ]]; then _cachewrap_reply "--stdout --stderr --json" "$cur"

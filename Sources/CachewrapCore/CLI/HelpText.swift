@@ -28,9 +28,10 @@ enum HelpText {
     }
 
     static let commands: [Command] = [
-        Command("stats [--json] [--tool T]", "what the cache saved", [
+        Command("stats [--json] [--tool T] [--advice]", "what the cache saved", [
             "  --json      the counters as one JSON object (a contract: its shape never changes)",
             "  --tool T    only tool T",
+            "  --advice    TTLs worth changing, as config lines with their evidence (--json: an array)",
             "A cache you cannot write is read as it is; a missing one is empty (nothing is created).",
         ]),
         Command("ls [--tool T] [--json]", "list entries, newest first", [
