@@ -6,6 +6,8 @@ struct CacheLookup {
     /// `--ttl` / `CACHEWRAP_TTL`: when given, an entry older than this is expired for this call.
     let requestedTTL: Int64?
     let tool: String
+    /// Told of every replay of a wrapped call; nil for `ls` and `explain`, which only look.
+    var reporter: CallReporter? = nil
 
     enum Found {
         case fresh(CachedResult)
@@ -38,24 +40,40 @@ struct CacheLookup {
         return fresh ? .fresh(cached) : .expired(cached)
     }
 
+    /// Which answer a replay gives: a fresh one, here or from the team cache, or an expired one
+    /// that `--offline` accepts (a stale hit: told, logged and counted as one).
+    enum Source {
+        case fresh, team, expiredOffline
+    }
+
     /// Writes the recorded output, then logs the hit (an append, not a database write: see
-    /// `HitLog`). nil when the answer failed its checks before a byte was written: the caller
-    /// then runs the tool. A failed write to the user ends the call (see `WriteFailure`).
-    func replay(_ cached: CachedResult, cache: String, note: String? = nil) -> Int32? {
-        if let note {
-            Console.notice("\(note) from \(Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)) ago")
+    /// `HitLog`) and reports the call. nil when the answer failed its checks before a byte was
+    /// written: the caller then runs the tool. A failed write to the user ends the call (see
+    /// `WriteFailure`).
+    func replay(_ cached: CachedResult, cache: String, from source: Source = .fresh) -> Int32? {
+        if source == .expiredOffline {
+            Console.notice("--offline: replaying an expired result from \(Duration.format(seconds: (Clock.nowMs() - cached.createdMs) / 1000)) ago")
         }
         let outcome = Replay.write(cached)
         if case .damaged(let damage) = outcome {
             dropDamaged(damage, cache: cache)
             return nil
         }
-        if HitLog.append(directory: cache, cid: cid, tool: tool, durationMs: cached.durationMs, stale: note != nil) {
+        if HitLog.append(directory: cache, cid: cid, tool: tool, durationMs: cached.durationMs, stale: source == .expiredOffline) {
             // Rare (once per ~10,000 hits), and after the answer is out: fold the log now.
             try? Store().foldHitLog()
         }
-        if case .failed(let failure) = outcome { return failure.end() }
-        return cached.exitCode
+        let failure = outcome.failure
+        reporter?.report(source == .expiredOffline ? .stale : .hit) { call in
+            call.cid = cid
+            call.ageMs = max(0, Clock.nowMs() - cached.createdMs)
+            call.durationMs = cached.durationMs
+            call.savedMs = cached.durationMs
+            call.bytes = cached.outputBytes
+            call.exit = failure?.status ?? cached.exitCode
+            call.detail = source == .team ? "team cache" : source == .expiredOffline ? "--offline: replayed an expired answer" : nil
+        }
+        return failure?.end() ?? cached.exitCode
     }
 
     /// A damaged answer: one warning, and its hot file goes at once so no other call reads it;

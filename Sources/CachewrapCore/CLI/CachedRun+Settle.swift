@@ -37,34 +37,57 @@ extension CachedRun {
             Console.warn("\(policy.tool) failed (\(policy.transientReason(outcome))); replaying the result cached \(age) ago")
             counting[.staleServed] = 1
             tiers.count(counting)
-            switch Replay.write(fallback) {
-            case .delivered: return fallback.exitCode
-            case .failed(let failure): return failure.end()
-            case .damaged(let damage):
+            let replayed = Replay.write(fallback)
+            if case .damaged(let damage) = replayed {
                 Console.warn("the expired answer is damaged too (\(damage.message)); passing the failure through")
+            } else {
+                reporter.report(.stale) { call in
+                    call.cid = key.cid
+                    call.ageMs = max(0, Clock.nowMs() - fallback.createdMs)
+                    call.durationMs = fallback.durationMs
+                    call.bytes = fallback.outputBytes
+                    call.exit = replayed.failure?.status ?? fallback.exitCode
+                    call.detail = "the run failed: replayed an expired answer"
+                }
+                return replayed.failure?.end() ?? fallback.exitCode
             }
         }
         var failure = outcome.writeFailure
         if !outcome.shown, failure == nil, case .failed(let late) = Replay.write(outcome.transcript.bytes) { failure = late }
-        if let failure {
-            tiers.count(counting)
-            if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
-            return failure.end()
-        }
-        if succeeded, plan.records, let bytes = outcome.overLimitBytes {
+        if failure == nil, succeeded, plan.records, let bytes = outcome.overLimitBytes {
             Console.notice(CachedRun.overLimitNotice(outputBytes: bytes, limit: plan.recordLimit))
         }
-        // A run that a mutation of its scope overtook is shown but not stored: it may predate the change.
-        let current = ScopeMarks(cache: tiers.cache).allows(decision.scope, startedMs: startedMs)
-        if succeeded, current, plan.records, !outcome.overflowed {
+        var unstored = failure?.message ?? unstoredReason(result, plan: plan, startedMs: startedMs, cache: tiers.cache)
+        if unstored == nil {
             let info = entry(for: key, createdMs: startedMs, expiresMs: Clock.expiry(createdMs: startedMs, ttlSeconds: plan.ttlSeconds),
                              exitCode: outcome.status, durationMs: outcome.durationMs,
                              stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
-            tiers.keep(info, outcome, counting: counting, marks: marks)
+            if !tiers.keep(info, outcome, counting: counting, marks: marks) { unstored = "the store failed" }
         } else {
             tiers.count(counting)
         }
+        reporter.report(.miss) { call in
+            call.cid = key.cid
+            call.durationMs = outcome.durationMs
+            call.bytes = Int64(outcome.outputBytes)
+            call.exit = outcome.callStatus(failure: failure)
+            call.detail = unstored.map { "not stored: " + $0 } ?? "stored"
+        }
         if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
-        return outcome.status
+        return failure?.end() ?? outcome.status
+    }
+
+    /// Why a finished run is not stored, in the status line's words; nil when it is to be.
+    private func unstoredReason(_ result: AttemptLoop.Result, plan: Plan, startedMs: Int64, cache: String) -> String? {
+        let outcome = result.outcome
+        if !plan.records { return "--no-cache" }
+        if outcome.interruptedBy != nil { return "interrupted" }
+        if result.verdict != .success { return outcome.status == 0 ? "its output says it failed" : "exit \(outcome.status)" }
+        if outcome.overflowed {
+            return outcome.overLimitBytes == nil ? "not recorded whole" : "over the \(ByteSize.exact(Int64(plan.recordLimit))) limit"
+        }
+        // A run that a mutation of its scope overtook is shown but not stored: it may predate the change.
+        if !ScopeMarks(cache: cache).allows(decision.scope, startedMs: startedMs) { return "a change of its scope overtook it" }
+        return nil
     }
 }

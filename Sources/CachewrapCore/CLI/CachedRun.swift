@@ -10,6 +10,8 @@ struct CachedRun {
     let toolPath: String
     let policy: PolicySpec
     let decision: Decision
+    /// Told how the call ended: a replay, a settled run, `--offline` without an answer.
+    let reporter: CallReporter
 
     /// How long identical calls wait for the one running the tool before running it themselves.
     static let flightWaitMs: Int64 = 300_000
@@ -35,7 +37,8 @@ struct CachedRun {
                               invocation: invocation, salt: WrapRequest.salt(of: location, writing: true))
         // A miss opens the database only once the tool has started (see `LazyStore`), unless the
         // team cache must be asked first: its answer is stored locally before it is shown.
-        let tiers = Tiers(lookup: CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: plan.requestedTTL, tool: policy.tool),
+        let tiers = Tiers(lookup: CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: plan.requestedTTL, tool: policy.tool,
+                                              reporter: reporter),
                           store: LazyStore(location: location, tool: policy.tool),
                           remote: plan.records ? RemoteTier.remote(cacheDirectory: location.directory) : nil, tool: policy.tool)
         var expired: CachedResult?
@@ -48,7 +51,7 @@ struct CachedRun {
                 dropped = .damaged
             case .expired(let cached):
                 if plan.offline,
-                   let status = tiers.lookup.replay(cached, cache: tiers.cache, note: "--offline: replaying an expired result") {
+                   let status = tiers.lookup.replay(cached, cache: tiers.cache, from: .expiredOffline) {
                     return status
                 }
                 expired = cached
@@ -65,6 +68,11 @@ struct CachedRun {
         if plan.offline {
             if dropped != .none { tiers.drop(dropped.counting) }
             Console.error(CachewrapError.offlineMiss(policy.tool).message)
+            reporter.report(.offline) { call in
+                call.cid = key.cid
+                call.exit = CachewrapError.offlineMiss(policy.tool).exitCode
+                call.detail = "nothing cached"
+            }
             return CachewrapError.offlineMiss(policy.tool).exitCode
         }
         guard plan.records else { return execute(key: key, plan: plan, tiers: tiers, stdin: .inherited, terminal: terminal) }

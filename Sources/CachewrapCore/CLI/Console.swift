@@ -19,6 +19,12 @@ public enum Console {
         FileIO.writeAll(2, "cachewrap: \(message)\n")
     }
 
+    /// How a wrapped call ended (`--status`, CACHEWRAP_STATUS=1): asked for by name, so
+    /// `--quiet` does not silence it.
+    static func status(_ line: String) {
+        FileIO.writeAll(2, "cachewrap: \(line)\n")
+    }
+
     /// Output of a management command (stats, ls, show...): that is its data, so stdout.
     public static func output(_ text: String) {
         FileIO.writeAll(1, text)

@@ -34,6 +34,11 @@ public enum Duration {
         return "\(s / 86400)d"
     }
 
+    /// `2.4s`: seconds to one decimal, cut rather than rounded (a retry's wait, a run's time).
+    static func tenths(milliseconds ms: Int64) -> String {
+        "\(ms / 1000).\((ms % 1000) / 100)s"
+    }
+
     /// A duration as a user would write it, without rounding: 90s stays 90s, 300 is 5m.
     public static func exact(seconds: Int64) -> String {
         for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds > 0 && seconds % size == 0 {

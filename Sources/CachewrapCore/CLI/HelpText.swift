@@ -120,6 +120,7 @@ enum HelpText {
           --offline        replay from the cache only (even expired); never run the tool
           --env NAME       with --: also key on environment variable NAME
           --quiet          no notices or warnings
+          --status         one line on stderr: how the call ended (hit, miss, ...); even with --quiet
           --retries N (0 to 10), --stale DUR, --stale-if-error DUR
 
         Environment:
@@ -128,6 +129,8 @@ enum HelpText {
           CACHEWRAP_DISABLE    1 = pure pass-through
           CACHEWRAP_MAX_ENTRY  largest output stored (default 64M); larger ones are shown, not stored
           CACHEWRAP_TTL        default TTL        CACHEWRAP_QUIET  1 = like --quiet
+          CACHEWRAP_STATUS     1 = like --status
+          CACHEWRAP_LOG        append one JSON line per call to this file (docs/event-log.md)
 
         Exit codes: the tool's own; 64 usage (a number out of range too); 69 --offline and nothing
         cached; 78 bad config (cachewrap config); 126 not executable; 127 not found.

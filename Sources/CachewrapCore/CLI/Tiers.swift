@@ -66,7 +66,7 @@ struct Tiers {
                 }
                 // Counted as a normal hit too (HitLog). Its frames are in memory and were
                 // verified on arrival, so this replay cannot find them damaged.
-                return .replayed(lookup.replay(result, cache: cache) ?? result.exitCode)
+                return .replayed(lookup.replay(result, cache: cache, from: .team) ?? result.exitCode)
             } else {
                 counter = .remoteCorrupt
             }
@@ -82,17 +82,20 @@ struct Tiers {
     /// Stores a successful run: its row, output and hot file in one transaction with `counting`,
     /// then (mode rw, with the scope's marks read before the run) queued for the team cache in
     /// the outbox, a local file, and sent by a detached flusher, so nobody waits for the network.
-    func keep(_ info: EntryInfo, _ outcome: RunOutcome, counting: [Counter: Int64], marks: [Int64]?) {
-        guard let opened = store.get() else { return }
+    /// False when it could not be stored here (said in a warning).
+    @discardableResult
+    func keep(_ info: EntryInfo, _ outcome: RunOutcome, counting: [Counter: Int64], marks: [Int64]?) -> Bool {
+        guard let opened = store.get() else { return false }
         do {
             try opened.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting)
         } catch {
             Console.warn("could not store the result: \(error.message)")
-            return
+            return false
         }
-        guard outcome.spill == nil, let marks, let remote, remote.settings.mode == .rw else { return }
+        guard outcome.spill == nil, let marks, let remote, remote.settings.mode == .rw else { return true }
         let result = CachedResult(createdMs: info.createdMs, expiresMs: info.expiresMs, exitCode: info.exitCode,
                                   durationMs: info.durationMs, frames: outcome.transcript.bytes)
         if remote.enqueue(info.cid, result: result, marks: marks) == .queued { RemoteTier.startFlusher() }
+        return true
     }
 }

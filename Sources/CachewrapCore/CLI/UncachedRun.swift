@@ -7,6 +7,12 @@ extension CachedRun {
                                  recordLimit: 0)
         do {
             let outcome = try child.run()
+            reporter.report(.uncached) { call in
+                call.durationMs = outcome.durationMs
+                call.bytes = Int64(outcome.outputBytes)
+                call.exit = outcome.callStatus(failure: outcome.writeFailure)
+                call.detail = "stdin not keyed"
+            }
             if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
             if let failure = outcome.writeFailure { return failure.end() }
             return outcome.status

@@ -12,35 +12,43 @@ struct WrapCommand {
             Console.error(error.message)
             return error.exitCode
         }
-        if Environment.flag("CACHEWRAP_DISABLE") { return handOver(path) }
+        var reporter = CallReporter(tool: request.tool, options: request.options)
+        if Environment.flag("CACHEWRAP_DISABLE") { return handOver(path, reporter, why: "CACHEWRAP_DISABLE") }
         guard let policy = request.policy() else {
             Console.notice("'\(request.tool)' has no caching policy: running it as is (use 'cachewrap -- \(request.tool) ...' to cache it)")
-            return handOver(path)
+            return handOver(path, reporter, why: "no policy")
         }
         let invocation = request.invocation()
         let decision = policy.decide(invocation)
+        reporter.name(tool: policy.tool, operation: decision.operation)
         if decision.commandClass == .uncached && !request.options.offline && !request.options.noCache {
-            return retried(path: path, policy: policy, decision: decision, terminal: invocation.terminal)
+            return retried(path: path, policy: policy, decision: decision, terminal: invocation.terminal, reporter: reporter)
         }
         guard decision.isCacheable else {
             if request.options.offline {
                 Console.error("--offline: '\(decision.operation)' is \(decision.commandClass.name) (\(decision.reason)), so it is never served from the cache")
+                reporter.report(.offline) { call in
+                    call.exit = CachewrapError.offlineMiss(request.tool).exitCode
+                    call.detail = "\(decision.commandClass.name): never cached"
+                }
                 return CachewrapError.offlineMiss(request.tool).exitCode
             }
-            return passThrough(path, policy: policy, decision: decision)
+            return passThrough(path, policy: policy, decision: decision, reporter: reporter)
         }
         // Before any byte is read from or written to the cache: whoever can write there could
         // plant an answer, so an unsafe cache dir means running the tool as if we were not here.
         if let why = CacheTrust.problem(cache: CacheLocation.fromEnvironment().directory) {
             Console.warn("\(CachewrapError.untrustedCache(why).message); running \(policy.tool) without it")
-            return handOver(path)
+            return handOver(path, reporter, why: "untrusted cache dir")
         }
-        return CachedRun(request: request, invocation: invocation, toolPath: path, policy: policy, decision: decision).run()
+        return CachedRun(request: request, invocation: invocation, toolPath: path, policy: policy, decision: decision,
+                         reporter: reporter).run()
     }
 
     /// A retry-only command (downloads): run with retries on transient failures, output live,
     /// nothing stored.
-    private func retried(path: String, policy: PolicySpec, decision: Decision, terminal: TerminalShape) -> Int32 {
+    private func retried(path: String, policy: PolicySpec, decision: Decision, terminal: TerminalShape,
+                         reporter: CallReporter) -> Int32 {
         let change = decision.invalidates ? ScopeChange(scope: decision.scope, tool: policy.tool) : nil
         change?.apply()
         defer { change?.apply() }
@@ -58,6 +66,11 @@ struct WrapCommand {
                                                      .retries: Int64(result.retriesMade),
                                                      .recoveredByRetry: result.verdict == .success && result.retriesMade > 0 ? 1 : 0])
             }
+            reporter.report(.uncached) { call in
+                call.durationMs = result.outcome.durationMs
+                call.bytes = Int64(result.outcome.outputBytes)
+                call.exit = result.outcome.callStatus(failure: nil)
+            }
             if let signal = result.outcome.interruptedBy {
                 change?.apply()
                 SignalForwarding.dieBy(signal)
@@ -69,8 +82,10 @@ struct WrapCommand {
         }
     }
 
-    /// exec: the tool takes over this process, its descriptors and its terminal.
-    private func handOver(_ path: String) -> Int32 {
+    /// exec: the tool takes over this process, its descriptors and its terminal. cachewrap is
+    /// gone once it succeeds, so the call is reported first, without an exit code.
+    private func handOver(_ path: String, _ reporter: CallReporter, why: String) -> Int32 {
+        reporter.report(.passthrough) { $0.detail = why }
         let code = Exec.replace(path: path, arguments: request.commandLine)
         let error: CachewrapError = code == ENOENT_CODE ? .toolNotFound(path) : .spawnFailed(path, errnoText(code))
         Console.error(error.message)
@@ -82,14 +97,27 @@ struct WrapCommand {
     /// cachewrap waits for, so the scope is dropped again once it ends: a read that started
     /// before it and finished after its first drop must not answer later. Interactive commands
     /// (and the rest) are exec'd: they get this process, its descriptors and its terminal.
-    private func passThrough(_ path: String, policy: PolicySpec, decision: Decision) -> Int32 {
+    private func passThrough(_ path: String, policy: PolicySpec, decision: Decision, reporter: CallReporter) -> Int32 {
+        let why = switch decision.commandClass {
+        case .mutating, .interactive: decision.commandClass.name
+        case .passthrough: "not cacheable"
+        case .uncached, .cacheable: "--no-cache"  // a download comes here only with it; a cacheable call never
+        }
         guard decision.invalidates else {
             if let store = try? Store() { _ = try? store.count(tool: policy.tool, [.passthrough: 1]) }
-            return handOver(path)
+            return handOver(path, reporter, why: why)
         }
         let change = ScopeChange(scope: decision.scope, tool: policy.tool)
         change.apply(counting: [.passthrough: 1])
-        guard decision.commandClass == .mutating else { return handOver(path) }
-        return WaitedChild.run(path: path, arguments: request.commandLine) { change.apply() }
+        guard decision.commandClass == .mutating else { return handOver(path, reporter, why: why) }
+        let startedMs = Clock.nowMs()
+        return WaitedChild.run(path: path, arguments: request.commandLine) { status in
+            change.apply()
+            reporter.report(.passthrough) { call in
+                call.durationMs = Clock.nowMs() - startedMs
+                call.exit = status
+                call.detail = why
+            }
+        }
     }
 }

@@ -9,6 +9,8 @@ public struct WrapOptions: Equatable, Sendable {
     public var staleSeconds: Int64?
     public var staleIfErrorSeconds: Int64?
     public var quiet = false
+    /// `--status`: one line on stderr saying how the call ended (see `CallReporter`).
+    public var status = false
     /// Extra environment variables the generic policy keys on (`--env NAME`).
     public var keyEnv: [String] = []
 
@@ -57,9 +59,10 @@ extension WrapOptions {
             case "--no-cache": options.noCache = true
             case "--offline": options.offline = true
             case "--quiet": options.quiet = true
+            case "--status": options.status = true
             default: throw .unknownOption(arg)
             }
-            if inline != nil, ["--refresh", "--no-cache", "--offline", "--quiet"].contains(name) {
+            if inline != nil, ["--refresh", "--no-cache", "--offline", "--quiet", "--status"].contains(name) {
                 throw .unknownOption(arg)
             }
             i += 1

@@ -38,13 +38,8 @@ struct AttemptLoop {
             guard let wait = backoff.delay(attempt: attempt, hintSeconds: hint, spentMs: Clock.nowMs() - started,
                                            using: &random) else { return result }
             attempt += 1
-            Console.notice("\(policy.tool): \(policy.transientReason(outcome)) — retry \(attempt)/\(retries) in \(Self.seconds(wait))")
+            Console.notice("\(policy.tool): \(policy.transientReason(outcome)) — retry \(attempt)/\(retries) in \(Duration.tenths(milliseconds: wait))")
             Clock.sleep(milliseconds: wait)
         }
-    }
-
-    /// `2.4s`: one decimal is enough for a human watching a retry.
-    static func seconds(_ ms: Int64) -> String {
-        "\(ms / 1000).\((ms % 1000) / 100)s"
     }
 }

@@ -21,6 +21,8 @@ public struct RunOutcome: Sendable {
     /// The output's size when it passed the recording limit (one reason for `overflowed`, the
     /// only one the user is told about); nil otherwise.
     var overLimitBytes: Int? = nil
+    /// Bytes the tool wrote on stdout and stderr, recorded or not (for the call's report).
+    var outputBytes = 0
 
     /// Bytes the tool wrote on stdout and stderr, whether recorded in memory or spilled.
     var stdoutCount: Int { spill?.stdoutCount ?? transcript.stdoutCount }
@@ -149,6 +151,7 @@ struct ChildProcess {
         outcome.spill = overflowed ? nil : pump.spill
         outcome.writeFailure = pump.writeFailure
         outcome.overLimitBytes = pump.overLimit ? pump.outputBytes : nil
+        outcome.outputBytes = pump.outputBytes
         return outcome
     }
 

@@ -69,6 +69,23 @@ extension FrameStreamWriter {
         return .delivered
     }
 
+    /// The stdout and stderr bytes in a blob, from its frame headers alone (for the call's
+    /// report, after the replay checked the blob); nil when a header cannot be read.
+    static func payloadBytes(_ blob: BlobRef) -> Int64? {
+        let fd = open(blob.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var header = [UInt8](repeating: 0, count: 5)
+        var at: Int64 = 0, payload: Int64 = 0
+        while at < blob.size {
+            guard pread(fd, &header, 5, off_t(at)) == 5 else { return nil }
+            let length = Int64(header[1]) | Int64(header[2]) << 8 | Int64(header[3]) << 16 | Int64(header[4]) << 24
+            payload += length
+            at += 5 + length
+        }
+        return payload
+    }
+
     /// Reads `fd` to its end in pieces; false when a read failed or `body` said stop.
     private static func forEachPiece(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer,
                                      _ body: (UnsafeRawBufferPointer) -> Bool) -> Bool {

@@ -10,6 +10,11 @@ enum Replay {
         case damaged(AnswerCheck.Damage)
         /// Writing to the user failed (their end closed, a full disk): see `WriteFailure`.
         case failed(WriteFailure)
+
+        var failure: WriteFailure? {
+            guard case .failed(let failure) = self else { return nil }
+            return failure
+        }
     }
 
     static func write(_ frames: [UInt8]) -> Outcome {
@@ -48,6 +53,9 @@ struct WriteFailure: Equatable, Error {
         Console.error(message)
         return WriteFailure.exitCode
     }
+
+    /// What the shell sees once `end()` ran: 128+SIGPIPE for a closed reader, else `exitCode`.
+    var status: Int32 { code == EPIPE ? 128 + SIGPIPE : Self.exitCode }
 
     /// EX_IOERR: cachewrap could not deliver the answer.
     static let exitCode: Int32 = 74

@@ -54,21 +54,22 @@ enum Spawn {
 /// (`kill`) are passed on (`SignalForwarding`).
 enum WaitedChild {
     /// The child's exit status; when a signal killed it, cachewrap dies by the same signal after
-    /// `afterwards` ran, so the shell sees what it would have seen.
-    static func run(path: String, arguments: [Argument], afterwards: () -> Void) -> Int32 {
+    /// `afterwards` ran (given the status the call ends with), so the shell sees what it would
+    /// have seen.
+    static func run(path: String, arguments: [Argument], afterwards: (Int32) -> Void) -> Int32 {
         SignalForwarding.hold()
         let (pid, rc) = Spawn.start(path, arguments, actions: nil)
         guard rc == 0 else {
             _ = SignalForwarding.end()
-            afterwards()
             let error = Spawn.failure(path, rc)
+            afterwards(error.exitCode)
             Console.error(error.message)
             return error.exitCode
         }
         SignalForwarding.begin(child: pid)
         let (status, signal) = Spawn.wait(pid)
         _ = SignalForwarding.end()
-        afterwards()
+        afterwards(status)
         if let signal { SignalForwarding.dieBy(signal) }
         return status
     }
