@@ -122,6 +122,7 @@ complete -c cachewrap -n $first -l stale -x -a '30s 1m 10m 1h' -d 'Replay a hit 
 complete -c cachewrap -n $first -l stale-if-error -x -a '1h 6h 1d 7d' -d 'Replay an entry expired less than DUR ago if all attempts fail'
 complete -c cachewrap -n $first -l env -x -a '(set -n -x)' -d 'With --: also key on this environment variable'
 complete -c cachewrap -n $first -l quiet -d 'No notices or warnings'
+complete -c cachewrap -n $first -l status -d 'Say on stderr how the call ended (hit, miss, ...)'
 complete -c cachewrap -n __cachewrap_at_start -l help -d 'Show usage'
 complete -c cachewrap -n __cachewrap_at_start -l version -d 'Show the version'
 complete -c cachewrap -n $first -a -- -d 'Wrap any command (generic policy)'
