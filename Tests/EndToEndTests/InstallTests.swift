@@ -246,6 +246,25 @@ struct InstallTests {
         let after = try fx.listingWithoutToolchainState()
         #expect(after == before, "uninstall left or took files:\n\(listingDiff(before, after))")
         fx.expectNoTempLeft()
+
+        // The README's first command, as a new user runs it in the checkout: it installs under
+        // ~/.local, then shows a miss, a hit of the same bytes, and the report.
+        var user = fx.env
+        user["PREFIX"] = nil
+        let demo = try runExpectingSuccess("/bin/sh", ["-c", try Self.readmeFirstCommand()], env: user, cwd: fx.source,
+                                           timeout: Self.buildTimeout)
+        let lines = demo.stdoutText.split(separator: "\n")
+        #expect(lines.count > 2 && lines[0] == lines[1], "the hit replays the miss's bytes: \(demo.stdoutText)")
+        #expect(demo.stdoutText.contains("hits"), "the stats report: \(demo.stdoutText)")
+        #expect(demo.stderrText.contains("cachewrap: miss date (ran ") && demo.stderrText.contains("cachewrap: hit date (age "),
+                "\(demo.stderrText)")
+    }
+
+    /// The first line of the README's first `sh` block: the install-and-try command.
+    static func readmeFirstCommand() throws -> String {
+        let readme = try String(contentsOfFile: installPackageRoot + "/README.md", encoding: .utf8)
+        let block = try #require(readme.components(separatedBy: "```sh\n").dropFirst().first, "no sh block in README.md")
+        return String(try #require(block.split(separator: "\n").first))
     }
 
     @Test("piped to sh: clones CACHEWRAP_REPO, installs, twice changes nothing, the installed uninstall.sh cleans up")
