@@ -57,14 +57,26 @@ extension CachedRun {
         // A run that a mutation of its scope overtook is shown but not stored: it may predate the change.
         let current = ScopeMarks(cache: tiers.cache).allows(decision.scope, startedMs: startedMs)
         if succeeded, current, plan.records, !outcome.overflowed {
-            let info = entry(for: key, createdMs: startedMs, expiresMs: Clock.expiry(createdMs: startedMs, ttlSeconds: plan.ttlSeconds),
+            var info = entry(for: key, createdMs: startedMs, expiresMs: Clock.expiry(createdMs: startedMs, ttlSeconds: plan.ttlSeconds),
                              exitCode: outcome.status, durationMs: outcome.durationMs,
                              stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
+            // An output that spilled to disk is only its head in memory, and no LLM's JSON anyway.
+            if outcome.spill == nil { info = priced(info, outcome.transcript) }
             tiers.keep(info, outcome, counting: counting, marks: marks)
         } else {
             tiers.count(counting)
         }
         if let signal = outcome.interruptedBy { SignalForwarding.dieBy(signal) }
         return outcome.status
+    }
+
+    /// `info` with what its answer cost to make, as the policy reads it from the recording
+    /// (`AnswerCost`): every replay of the entry then counts that much saved.
+    func priced(_ info: EntryInfo, _ transcript: Transcript) -> EntryInfo {
+        guard let cost = policy.answerCost?(transcript) else { return info }
+        var priced = info
+        priced.costMicros = cost.micros
+        priced.tokens = cost.tokens
+        return priced
     }
 }
