@@ -28,9 +28,11 @@ enum HelpText {
     }
 
     static let commands: [Command] = [
-        Command("stats [--json] [--tool T]", "what the cache saved", [
-            "  --json      the counters as one JSON object (a contract: its shape never changes)",
-            "  --tool T    only tool T",
+        Command("stats [--json] [--tool T] [--since DUR]", "what the cache saved", [
+            "  --json       the counters as one JSON object (a contract: its shape never changes)",
+            "  --tool T     only tool T",
+            "  --since DUR  only the last DUR (1h, 24h, 7d; at most \(UserNumbers.statsWindow.limits.high)), in whole hours:",
+            "               every hour it overlaps, the current one so far",
             "A cache you cannot write is read as it is; a missing one is empty (nothing is created).",
         ]),
         Command("ls [--tool T] [--json]", "list entries, newest first", [
