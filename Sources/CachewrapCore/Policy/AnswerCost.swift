@@ -7,11 +7,6 @@ public struct AnswerCost: Equatable, Sendable {
     public var micros: Int64
     public var tokens: Int64
 
-    public init(micros: Int64, tokens: Int64) {
-        self.micros = micros
-        self.tokens = tokens
-    }
-
     /// `claude -p --output-format json` prints one object, `{"type": "result", ...,
     /// "total_cost_usd": 0.05, "usage": {"input_tokens": .., "output_tokens": ..,
     /// "cache_read_input_tokens": .., "cache_creation_input_tokens": ..}}`; with `stream-json`

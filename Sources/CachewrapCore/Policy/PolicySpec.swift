@@ -96,11 +96,6 @@ public struct HourlyLimit: Sendable, Equatable {
     public var requests: Int64
     /// Which of the service's limits it is, as its documentation names it ("REST").
     public var name: String
-
-    public init(requests: Int64, name: String) {
-        self.requests = requests
-        self.name = name
-    }
 }
 
 /// Where `[tools.NAME] cacheable` rules go in a table that ends in a catch-all (the agents: any
