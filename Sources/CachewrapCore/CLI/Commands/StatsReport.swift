@@ -126,8 +126,8 @@ struct StatsReport {
         }
     }
 
-    /// "1 hit", "3 hits": the report is read, so it speaks in words.
+    /// "1 hit", "3 hits", "41,360 tokens": the report is read, so it speaks in words.
     func plural(_ n: Int64, _ one: String, _ many: String? = nil) -> String {
-        "\(n) " + (n == 1 ? one : many ?? one + "s")
+        TextColumns.grouped(n) + " " + (n == 1 ? one : many ?? one + "s")
     }
 }
