@@ -14,8 +14,8 @@ enum StatsCommand {
         var numbers = try gather(store, tool: tool, window: since == nil ? nil : history.window)
         numbers.history = history
         if parsed.has("--json") {
-            Console.output(StatsJSON(numbers: numbers, outboxPending: Outbox(cacheDirectory: store.location.directory).pendingCount())
-                .document.canonicalText + "\n")
+            let pending = Outbox(cacheDirectory: store.location.directory).pendingCount()
+            Console.output(StatsJSON(numbers: numbers, outboxPending: pending).document.canonicalText + "\n")
             return 0
         }
         numbers.topOperations = try store.topOperations(tool: tool)
@@ -27,7 +27,8 @@ enum StatsCommand {
     /// The counters (lifetime, or the `--since` window's) and sizes of every tool (or only
     /// `tool`), and their totals. A tool appears when it has counters or entries; the totals
     /// are sums over the tools shown, so they agree.
-    static func gather(_ store: Store, tool: String?, window: [String: CounterSet]? = nil) throws(CachewrapError) -> StatsReport.Numbers {
+    static func gather(_ store: Store, tool: String?,
+                       window: [String: CounterSet]? = nil) throws(CachewrapError) -> StatsReport.Numbers {
         var perTool = if let window { window } else { try store.counters() }
         let sizes = try store.sizeByTool()
         if let tool { perTool = perTool.filter { $0.key == tool } }

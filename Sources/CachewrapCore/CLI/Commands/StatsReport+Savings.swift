@@ -31,7 +31,8 @@ extension StatsReport {
         let rows = numbers.tools.compactMap { tool -> String? in
             let set = numbers.perTool[tool] ?? CounterSet()
             guard set[.callsSaved] > 0 else { return nil }
-            let saved = Policies.builtIn(tool) == nil ? plural(set[.callsSaved], "run") : atLeast + plural(set[.callsSaved], "request")
+            let calls = set[.callsSaved]
+            let saved = Policies.builtIn(tool) == nil ? plural(calls, "run") : atLeast + plural(calls, "request")
             return "  " + TextColumns.pad(tool, 16) + style.paint(([saved] + amounts(set)).joined(separator: ", "), .good)
         }
         let limits = numbers.history.limitShares(numbers.tools).filter { $0.callsSaved > 0 }.map { "  " + limitLine($0) }
@@ -53,7 +54,7 @@ extension StatsReport {
         let days = numbers.history.days
         guard !days.isEmpty else { return [] }
         let busiest = days.map { $0.counters[.callsSaved] }.max() ?? 0
-        let heading = numbers.history.fromHour == nil ? "calls saved per day, the last \(days.count) days" : "calls saved per day"
+        let heading = "calls saved per day" + (numbers.history.fromHour == nil ? ", the last \(days.count) days" : "")
         return [style.paint(heading, .heading)] + days.map { day in
             let c = day.counters
             var line = "  " + day.date + "  " + style.dayBar(c[.callsSaved], busiest: busiest)
