@@ -28,7 +28,7 @@ enum HelpText {
     }
 
     static let commands: [Command] = [
-        Command("stats [--json] [--tool T] [--since DUR]", "what the cache saved", [
+        Command("stats [--json] [--tool T]", "what the cache saved", [
             "  --json       the counters as one JSON object (a contract: its shape never changes)",
             "  --tool T     only tool T",
             "  --since DUR  only the last DUR (1h, 24h, 7d; at most \(UserNumbers.statsWindow.limits.high)), in whole hours:",
