@@ -52,7 +52,7 @@ _cachewrap_takes_value() {
 # Returns 1 when $1 takes no value.
 _cachewrap_value() {
     case $1 in
-        --ttl|--stale|--stale-if-error) _cachewrap_reply "$_cachewrap_durations" "$2" ;;
+        --ttl|--stale|--stale-if-error|--since) _cachewrap_reply "$_cachewrap_durations" "$2" ;;
         --retries) _cachewrap_reply "0 1 2 3 5" "$2" ;;
         --env) COMPREPLY=($(compgen -e -- "$2")) ;;
         --tool) _cachewrap_reply "$(_cachewrap_tool_names)" "$2" ;;
@@ -195,7 +195,7 @@ _cachewrap() {
         return
     fi
     case $sub in
-        stats) _cachewrap_reply "--json --tool --advice" "$cur" ;;
+        stats) _cachewrap_reply "--json --tool --since --advice" "$cur" ;;
         ls) _cachewrap_reply "--tool --json" "$cur" ;;
         show)
             if [[ $cur == -* ]]; then _cachewrap_reply "--stdout --stderr --json" "$cur"

@@ -156,6 +156,7 @@ complete -c cachewrap -n '__cachewrap_sub key explain; and not __cachewrap_handi
 # Per-subcommand options.
 complete -c cachewrap -n '__cachewrap_sub stats' -l json -d 'Print the counters as JSON'
 complete -c cachewrap -n '__cachewrap_sub stats' -l advice -d 'TTLs worth changing, as config lines'
+complete -c cachewrap -n '__cachewrap_sub stats' -l since -x -a '1h 24h 7d 30d 90d' -d 'Only the last DUR, in whole hours'
 complete -c cachewrap -n '__cachewrap_sub stats' -l tool -x -a "$tool_names (__cachewrap_defined_tools $tool_names)" -d 'Only this tool'
 complete -c cachewrap -n '__cachewrap_sub ls' -l tool -x -a "$tool_names (__cachewrap_defined_tools $tool_names)" -d 'Only entries of this tool'
 complete -c cachewrap -n '__cachewrap_sub ls' -l json -d 'Print JSON'

@@ -91,6 +91,20 @@ import Testing
         }
     }
 
+    /// Each seed is the output of the tool it is named for (`claude-*`, `gemini-*`) and has a cost.
+    @Test func answercostSeedsHaveACost() throws {
+        let files = try Self.files("answercost")
+        #expect(files.contains { $0.seed })
+        for file in files {
+            var stdout = Transcript()
+            stdout.append(stream: 1, file.bytes)
+            let claude = AnswerCost.claude(stdout), gemini = AnswerCost.gemini(stdout)
+            guard file.seed else { continue }
+            let cost = file.name.hasPrefix("claude-") ? claude : file.name.hasPrefix("gemini-") ? gemini : nil
+            #expect((cost?.tokens ?? 0) > 0, "\(file.name): \(String(describing: cost))")
+        }
+    }
+
     /// Each seed reaches a rule of the policy it was written for (not the no-match fallback).
     @Test func argvSeedsReachARule() throws {
         let files = try Self.files("argv")

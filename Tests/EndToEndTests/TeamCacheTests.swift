@@ -164,7 +164,8 @@ import Testing
         #expect(unset.contains("  team cache    not configured now\n") && unset.contains(", 1 error, "), "\(unset)")
 
         let doc = try Self.stats(env)
-        let keys = CachewrapCore.Counter.allCases.map(\.rawValue) + ["hit_rate", "entries", "bytes", "tools", "outbox_pending"]
+        let keys = CachewrapCore.Counter.allCases.map(\.rawValue)
+            + ["hit_rate", "entries", "bytes", "tools", "outbox_pending", "cost_saved_usd", "days"]
         #expect(Set(doc.keys) == Set(keys), "\(doc.keys.sorted())")
     }
 }

@@ -59,9 +59,11 @@ extension CachedRun {
         }
         var unstored = failure?.message ?? unstoredReason(result, plan: plan, startedMs: startedMs, cache: tiers.cache)
         if unstored == nil {
-            let info = entry(for: key, createdMs: startedMs, expiresMs: Clock.expiry(createdMs: startedMs, ttlSeconds: plan.ttlSeconds),
+            var info = entry(for: key, createdMs: startedMs, expiresMs: Clock.expiry(createdMs: startedMs, ttlSeconds: plan.ttlSeconds),
                              exitCode: outcome.status, durationMs: outcome.durationMs,
                              stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
+            // An output that spilled to disk is only its head in memory, and no LLM's JSON anyway.
+            if outcome.spill == nil { info = priced(info, outcome.transcript) }
             if !tiers.keep(info, outcome, counting: counting, marks: marks) { unstored = "the store failed" }
         } else {
             tiers.count(counting)
@@ -89,5 +91,15 @@ extension CachedRun {
         // A run that a mutation of its scope overtook is shown but not stored: it may predate the change.
         if !ScopeMarks(cache: cache).allows(decision.scope, startedMs: startedMs) { return "a change of its scope overtook it" }
         return nil
+    }
+
+    /// `info` with what its answer cost to make, as the policy reads it from the recording
+    /// (`AnswerCost`): every replay of the entry then counts that much saved.
+    func priced(_ info: EntryInfo, _ transcript: Transcript) -> EntryInfo {
+        guard let cost = policy.answerCost?(transcript) else { return info }
+        var priced = info
+        priced.costMicros = cost.micros
+        priced.tokens = cost.tokens
+        return priced
     }
 }

@@ -88,7 +88,8 @@ struct CachedRun {
             return status
         }
         let marks: [Int64]?
-        switch tiers.team({ entry(for: key, result: $0, transcript: $1) }, wantsValue: plan.looksUp && !plan.background) {
+        let fromTeam = { priced(entry(for: key, result: $0, transcript: $1), $1) }
+        switch tiers.team(fromTeam, wantsValue: plan.looksUp && !plan.background) {
         case .replayed(let status): return status
         case .run(let read): marks = read
         }

@@ -28,10 +28,12 @@ enum HelpText {
     }
 
     static let commands: [Command] = [
-        Command("stats [--json] [--tool T] [--advice]", "what the cache saved", [
-            "  --json      the counters as one JSON object (a contract: its shape never changes)",
-            "  --tool T    only tool T",
-            "  --advice    TTLs worth changing, as config lines with their evidence (--json: an array)",
+        Command("stats [--json] [--tool T] [--since DUR] [--advice]", "what the cache saved", [
+            "  --json       the counters as one JSON object (a contract: its shape never changes)",
+            "  --tool T     only tool T",
+            "  --since DUR  only the last DUR (1h, 24h, 7d; at most \(UserNumbers.statsWindow.limits.high)), in whole hours:",
+            "               every hour it overlaps, the current one so far",
+            "  --advice     TTLs worth changing, as config lines with their evidence (--json: an array)",
             "A cache you cannot write is read as it is; a missing one is empty (nothing is created).",
         ]),
         Command("ls [--tool T] [--json]", "list entries, newest first", [

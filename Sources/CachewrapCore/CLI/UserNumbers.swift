@@ -13,6 +13,7 @@
 /// - the entry size limit: 1 byte to 1T (outputs past 4 MiB spill to disk, so memory is no bound).
 /// - stdin read to key a call: 0 (never key stdin) to 1G, as it is held in memory.
 /// - `gc --max-size`: 0 to 1T.
+/// - `stats --since`: 1s to 90d, the hourly counters' retention (nothing older is kept).
 public struct NumberSetting: Sendable {
     public enum Unit: Sendable {
         /// `30s`, `10m`, `2h`, `7d` or `0`, counted in seconds.
@@ -98,6 +99,8 @@ public enum UserNumbers {
     public static let stdinSize = NumberSetting(.bytes, 0...(1 << 30))
     /// `gc --max-size`.
     public static let storeSize = NumberSetting(.bytes, 0...(1 << 40))
+    /// `stats --since`.
+    public static let statsWindow = NumberSetting(.seconds, 1...(Store.retentionDays * 86_400))
 }
 
 /// Arithmetic where a user's number meets a clock (expiry = created + ttl, stale windows,

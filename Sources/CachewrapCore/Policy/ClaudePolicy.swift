@@ -29,6 +29,7 @@ public enum ClaudePolicy {
                        "Usage limit reached"].map { OutputCheck(.either, $0) }
         // Known bug: claude -p sometimes exits 0 having printed nothing.
         agent.emptyStdoutIsFailure = true
+        agent.answerCost = AnswerCost.claude
         return agent
     }
 

@@ -32,6 +32,7 @@ public enum GeminiPolicy {
         agent.identityFiles = { ["GEMINI.md", userDirectory($0) + "/GEMINI.md"] + settingsFiles($0) }
         // A RESOURCE_EXHAUSTED that names a daily limit will not clear within the retry budget.
         agent.quota = ["PerDay", "per day", "daily quota"].map { OutputCheck(.either, $0) }
+        agent.answerCost = AnswerCost.gemini
         return agent
     }
 

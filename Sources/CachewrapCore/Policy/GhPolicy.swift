@@ -94,6 +94,9 @@ public enum GhPolicy {
                           "connection reset", "i/o timeout", "error connecting to"].map { OutputCheck(.stderr, $0) }
         spec.retries = 3
         spec.terminalEnvironment = ["GH_PAGER": "cat"]
+        // GitHub's primary limit for a signed-in user: 5,000 REST requests an hour (GraphQL
+        // has 5,000 points an hour of its own).
+        spec.hourlyLimit = HourlyLimit(requests: 5000, name: "REST")
         return spec
     }
 

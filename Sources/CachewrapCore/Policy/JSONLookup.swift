@@ -1,20 +1,36 @@
-/// One string read out of a small JSON document by its path of object keys, for the few files a
-/// policy must understand (docker's `config.json` and a context's `meta.json`), without linking a
-/// JSON parser. Keys match the way Go's encoding/json matches them (ignoring ASCII case, the last
-/// of repeated keys winning), so the answer is the value docker itself reads. A document that is
-/// not well-formed JSON, or a value there that is not a string, is `unreadable`: the caller cannot
-/// tell what the tool will do, and must say so rather than guess.
+/// One value read out of a small JSON document by its path of object keys, for the few documents
+/// cachewrap must understand (docker's `config.json` and a context's `meta.json`, what an LLM
+/// answer says it cost: `AnswerCost`), without linking a JSON parser. Keys match the way Go's
+/// encoding/json matches them (ignoring ASCII case, the last of repeated keys winning), so the
+/// answer is the value docker itself reads. A document that is not well-formed JSON, or a value
+/// there of another kind than asked for, is `unreadable`: the caller cannot tell what the tool
+/// will do, and must say so rather than guess.
 enum JSONLookup {
     enum Answer: Equatable {
         case string(String)
+        /// A number as written (`0.05`, `1e3`): the caller reads it as the kind it needs.
+        case number(String)
+        /// An object's member names, in order: for objects keyed by a name (gemini's models).
+        case members([String])
         /// The path is not there, or ends in `null`: what Go reads as the empty string.
         case absent
         case unreadable
     }
 
-    static func string(at path: [String], in document: [UInt8]) -> Answer {
+    /// What the value at the end of the path must be.
+    enum Kind {
+        case string, number, members
+    }
+
+    static func string(at path: [String], in document: [UInt8]) -> Answer { value(.string, at: path, in: document) }
+
+    static func number(at path: [String], in document: [UInt8]) -> Answer { value(.number, at: path, in: document) }
+
+    static func members(at path: [String], in document: [UInt8]) -> Answer { value(.members, at: path, in: document) }
+
+    private static func value(_ kind: Kind, at path: [String], in document: [UInt8]) -> Answer {
         var reader = JSONReader(bytes: document)
-        guard let answer = reader.find(path.map { $0.utf8.map(JSONReader.lowercase) }[...], depth: 0), reader.atEnd
+        guard let answer = reader.find(path.map { $0.utf8.map(JSONReader.lowercase) }[...], kind, depth: 0), reader.atEnd
         else { return .unreadable }
         return answer
     }
@@ -45,28 +61,46 @@ private struct JSONReader {
         return true
     }
 
-    /// The value here, searched for `path`: a string at its end, else an object whose members
-    /// named by the path's first key are searched in turn.
-    mutating func find(_ path: ArraySlice<[UInt8]>, depth: Int) -> JSONLookup.Answer? {
+    /// The value here, searched for `path`: a value of `kind` at its end, else an object whose
+    /// members named by the path's first key are searched in turn.
+    mutating func find(_ path: ArraySlice<[UInt8]>, _ kind: JSONLookup.Kind, depth: Int) -> JSONLookup.Answer? {
         skipSpace()
         guard i < bytes.count else { return nil }
         if bytes[i] == UInt8(ascii: "n") { return skipValue(depth: depth) ? .absent : nil }
-        if path.isEmpty { return bytes[i] == UInt8(ascii: "\"") ? string().map { .string($0) } : unreadable(depth) }
+        if path.isEmpty && kind != .members { return leaf(kind, depth: depth) }
         guard bytes[i] == UInt8(ascii: "{"), depth < Self.maxDepth else { return unreadable(depth) }
         i += 1
         var answer = JSONLookup.Answer.absent
-        if take("}") { return answer }
-        repeat {
-            skipSpace()
-            guard let key = string(), take(":") else { return nil }
-            if Array(key.utf8).map(Self.lowercase) == path.first {
-                guard let found = find(path.dropFirst(), depth: depth + 1) else { return nil }
-                answer = found
-            } else if !skipValue(depth: depth + 1) {
-                return nil
-            }
-        } while take(",")
-        return take("}") ? answer : nil
+        var names: [String] = []
+        if !take("}") {
+            repeat {
+                skipSpace()
+                guard let key = string(), take(":") else { return nil }
+                if path.isEmpty {
+                    names.append(key)
+                    guard skipValue(depth: depth + 1) else { return nil }
+                } else if Array(key.utf8).map(Self.lowercase) == path.first {
+                    guard let found = find(path.dropFirst(), kind, depth: depth + 1) else { return nil }
+                    answer = found
+                } else if !skipValue(depth: depth + 1) {
+                    return nil
+                }
+            } while take(",")
+            guard take("}") else { return nil }
+        }
+        return path.isEmpty ? .members(names) : answer
+    }
+
+    /// A string or a number at the cursor, as `kind` asks.
+    private mutating func leaf(_ kind: JSONLookup.Kind, depth: Int) -> JSONLookup.Answer? {
+        switch (kind, bytes[i]) {
+        case (.string, UInt8(ascii: "\"")): return string().map { .string($0) }
+        case (.number, UInt8(ascii: "-")), (.number, UInt8(ascii: "0")...UInt8(ascii: "9")):
+            let start = i
+            guard skipValue(depth: depth) else { return nil }
+            return .number(String(decoding: bytes[start..<i], as: UTF8.self))
+        default: return unreadable(depth)
+        }
     }
 
     /// A value of another kind than the path needs: unreadable, if it is JSON at all.

@@ -34,6 +34,8 @@ struct LLMAgent: Sendable {
     var transient: [OutputCheck]
     var quota: [OutputCheck] = []
     var emptyStdoutIsFailure = false
+    /// How the tool's JSON output says what an answer cost (`AnswerCost`).
+    var answerCost: (@Sendable (Transcript) -> AnswerCost?)?
 
     /// The table and key settings as the shared engine reads them.
     var spec: PolicySpec {
@@ -53,6 +55,7 @@ struct LLMAgent: Sendable {
         spec.transient = transient
         spec.quota = quota
         spec.emptyStdoutIsFailure = emptyStdoutIsFailure
+        spec.answerCost = answerCost
         // The agents retry API errors themselves (claude and gemini about ten times): one more is enough.
         spec.retries = 1
         return spec

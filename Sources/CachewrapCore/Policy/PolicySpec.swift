@@ -43,6 +43,12 @@ public struct PolicySpec: Sendable {
     public var staleAfter: [String: Int64] = [:]
     /// Where the config file's extra cacheable operations are read; nil: after every rule here.
     public var configRules: ConfigRulePlacement?
+    /// What a stored answer cost to make, read from its recording (the LLM agents' own JSON,
+    /// `AnswerCost`), so each replay counts what it saved; nil where answers carry no price.
+    public var answerCost: (@Sendable (Transcript) -> AnswerCost?)?
+    /// The service's hourly request limit, for `stats` to say how much of it the last hour's
+    /// saved calls stand for; nil where no such limit binds a user.
+    public var hourlyLimit: HourlyLimit?
 
     public init(tool: String, rules: [Rule]) {
         self.tool = tool
@@ -83,6 +89,13 @@ public struct PolicySpec: Sendable {
         if emptyStdoutIsFailure && outcome.transcript.stdoutCount == 0 { return false }
         return failureMarkers.firstMatch(in: outcome.transcript) == nil
     }
+}
+
+/// A limit of requests per hour that a service sets each user (`PolicySpec.hourlyLimit`).
+public struct HourlyLimit: Sendable, Equatable {
+    public var requests: Int64
+    /// Which of the service's limits it is, as its documentation names it ("REST").
+    public var name: String
 }
 
 /// Where `[tools.NAME] cacheable` rules go in a table that ends in a catch-all (the agents: any

@@ -16,6 +16,10 @@ public enum Counter: String, CaseIterable, Sendable {
     case remoteCorrupt = "remote_corrupt"
     /// Team cache answers refused because a mutation of their scope came after them.
     case remoteStale = "remote_stale"
+    /// What the replayed LLM answers cost when they were made (micro-dollars) and the tokens
+    /// they used: each replay saved that much again (`AnswerCost`).
+    case costSavedMicros = "cost_saved_micros"
+    case tokensSaved = "tokens_saved"
 }
 
 /// One tool's (or the total's) counters, plus the store's size for the totals.
@@ -39,21 +43,29 @@ public struct CounterSet: Sendable, Equatable {
 }
 
 extension Store {
-    /// Adds to one tool's counters in one transaction.
-    public func count(tool: String, _ increments: [Counter: Int64]) throws(CachewrapError) {
+    /// Adds to one tool's counters in one transaction, lifetime and in the hour of `atMs` (a
+    /// test states an earlier time to make history without waiting for it).
+    public func count(tool: String, _ increments: [Counter: Int64], atMs: Int64 = Clock.nowMs()) throws(CachewrapError) {
         try wrap { () throws(SQLiteDatabase.Failure) in
-            try db.transaction { () throws(SQLiteDatabase.Failure) in try addCounters(tool: tool, increments) }
+            try db.transaction { () throws(SQLiteDatabase.Failure) in try addCounters(tool: tool, increments, atMs: atMs) }
         }
     }
 
-    /// The upsert behind `count`, for callers already inside a transaction.
-    func addCounters(tool: String, _ increments: [Counter: Int64]) throws(SQLiteDatabase.Failure) {
-        let stmt = try db.prepare("""
+    /// The upserts behind `count`, for callers already inside a transaction: each counter's
+    /// lifetime row and its row for the hour of `atMs` (`stats --since`, Store/HourlyCounters.swift).
+    func addCounters(tool: String, _ increments: [Counter: Int64], atMs: Int64 = Clock.nowMs()) throws(SQLiteDatabase.Failure) {
+        let lifetime = try db.prepare("""
             INSERT INTO counters(tool, name, value) VALUES(?, ?, ?)
             ON CONFLICT(tool, name) DO UPDATE SET value = value + excluded.value
             """)
+        let hourly = try db.prepare("""
+            INSERT INTO hourly(hour, tool, name, value) VALUES(?, ?, ?, ?)
+            ON CONFLICT(hour, tool, name) DO UPDATE SET value = value + excluded.value
+            """)
+        let hour = Store.hour(ofMs: atMs)
         for (counter, amount) in increments where amount != 0 {
-            try stmt.bind(.text(tool), .text(counter.rawValue), .int(amount)).run()
+            try lifetime.bind(.text(tool), .text(counter.rawValue), .int(amount)).run()
+            try hourly.bind(.int(hour), .text(tool), .text(counter.rawValue), .int(amount)).run()
         }
     }
 

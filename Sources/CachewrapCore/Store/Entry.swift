@@ -19,6 +19,10 @@ public struct EntryInfo: Sendable, Equatable {
     public var lastUsedMs: Int64
     public var stdoutBytes: Int64
     public var stderrBytes: Int64
+    /// What the answer cost to make, in micro-dollars, and its tokens (`AnswerCost`): each
+    /// replay adds them to `cost_saved_micros` and `tokens_saved`. 0 where there is no price.
+    public var costMicros: Int64 = 0
+    public var tokens: Int64 = 0
 
     public init(cid: String, tool: String, operation: String, display: String, scope: Scope,
                 createdMs: Int64, expiresMs: Int64, exitCode: Int32, durationMs: Int64,
@@ -166,8 +170,9 @@ extension Store {
             find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
             entry = try db.prepare("""
                 INSERT OR REPLACE INTO entries(cid, tool, operation, display, scope, scope_item, created_ms,
-                    expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest)
-                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                    expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest,
+                    cost_micros, tokens)
+                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
                 """)
         }
     }
@@ -192,7 +197,8 @@ extension Store {
                          .int(info.stdoutBytes), .int(info.stderrBytes), .int(outputID),
                          .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,
                                                                 expiresMs: info.expiresMs, durationMs: info.durationMs,
-                                                                exitCode: info.exitCode, size: size, content: check)))).run()
+                                                                exitCode: info.exitCode, size: size, content: check))),
+                         .int(info.costMicros), .int(info.tokens)).run()
         guard let replaced else { return }
         try recordRefresh(of: replaced, by: info, outputID: outputID)
         if replaced.outputID != outputID { try dropOutputIfOrphan(replaced.outputID) }

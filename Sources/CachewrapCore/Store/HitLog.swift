@@ -63,21 +63,39 @@ enum HitLog {
 }
 
 extension Store {
-    /// Folds logged hits into the entries and counters, in the caller's write transaction.
-    func foldHits(_ hits: [HitLog.Hit]) throws(SQLiteDatabase.Failure) {
+    /// Folds logged hits into the entries and counters, in the caller's write transaction: each
+    /// hit counts in the hour it happened, with what its entry's answer cost (an LLM's price and
+    /// tokens, `AnswerCost`), read back by the same update that counts the hit. Hours past the
+    /// retention go first (Store/HourlyCounters.swift): every save comes through here.
+    func foldHits(_ hits: [HitLog.Hit], nowMs: Int64 = Clock.nowMs()) throws(SQLiteDatabase.Failure) {
+        try deleteOldHours(nowMs: nowMs)
         guard !hits.isEmpty else { return }
-        let touch = try db.prepare("UPDATE entries SET hits = hits + 1, last_used_ms = MAX(last_used_ms, ?) WHERE cid = ?")
-        var perTool: [String: [Counter: Int64]] = [:]
+        let touch = try db.prepare("""
+            UPDATE entries SET hits = hits + 1, last_used_ms = MAX(last_used_ms, ?) WHERE cid = ?
+            RETURNING cost_micros, tokens
+            """)
+        var perHour: [ToolHour: [Counter: Int64]] = [:]
         for hit in hits {
-            try touch.bind(.int(hit.atMs), .text(hit.cid)).run()
-            var counting = perTool[hit.tool] ?? [:]
+            let slot = ToolHour(tool: hit.tool, hour: Store.hour(ofMs: hit.atMs))
+            var counting = perHour[slot] ?? [:]
+            if try touch.bind(.int(hit.atMs), .text(hit.cid)).step() {
+                counting[.costSavedMicros, default: 0] += touch.int(0)
+                counting[.tokensSaved, default: 0] += touch.int(1)
+                try touch.run()
+            }
             counting[.hits, default: 0] += 1
             counting[.callsSaved, default: 0] += 1
             counting[.timeSavedMs, default: 0] += hit.durationMs
             if hit.stale { counting[.staleServed, default: 0] += 1 }
-            perTool[hit.tool] = counting
+            perHour[slot] = counting
         }
-        for (tool, counting) in perTool { try addCounters(tool: tool, counting) }
+        for (slot, counting) in perHour { try addCounters(tool: slot.tool, counting, atMs: slot.hour * Store.hourMs) }
+    }
+
+    /// Where a folded hit counts: its tool, in the hour it happened.
+    private struct ToolHour: Hashable {
+        let tool: String
+        let hour: Int64
     }
 
     /// Folds the hit log now, in its own transaction (management commands, before they read).

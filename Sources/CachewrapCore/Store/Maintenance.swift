@@ -3,7 +3,7 @@
 extension Store {
     static let entryColumns = """
         cid, tool, operation, display, scope, created_ms, expires_ms, exit_code, duration_ms,
-        hits, last_used_ms, stdout_bytes, stderr_bytes, scope_item
+        hits, last_used_ms, stdout_bytes, stderr_bytes, scope_item, cost_micros, tokens
         """
 
     private func readInfo(_ s: SQLiteDatabase.Statement) -> EntryInfo {
@@ -13,6 +13,8 @@ extension Store {
                              stdoutBytes: s.int(11), stderrBytes: s.int(12))
         info.hits = s.int(9)
         info.lastUsedMs = s.int(10)
+        info.costMicros = s.int(14)
+        info.tokens = s.int(15)
         return info
     }
 

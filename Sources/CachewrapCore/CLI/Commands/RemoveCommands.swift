@@ -35,7 +35,8 @@ enum ClearCommand {
 }
 
 /// `cachewrap gc [--max-size SIZE]`: drops entries expired longer than the stale-if-error
-/// window, then evicts least-recently-used entries until the store fits.
+/// window, then evicts least-recently-used entries until the store fits; hourly counters past
+/// their retention go too (Store/HourlyCounters.swift).
 enum GCCommand {
     static let defaultMaxBytes: Int64 = 1 << 30
     static let keepExpiredMs = Plan.defaultStaleIfErrorSeconds * 1000
@@ -47,6 +48,7 @@ enum GCCommand {
         let store = try openStoreForCommand()
         let expired = try store.removeExpired(before: Clock.nowMs() - keepExpiredMs)
         let evicted = try store.evict(toFit: maxBytes)
+        try store.pruneHourly()
         let strays = try store.sweepFiles()
         let size = try store.size()
         Console.notice("gc: removed \(expired) expired, evicted \(evicted), \(strays) stray files; \(size.entries) entries, \(ByteSize.format(size.bytes))")

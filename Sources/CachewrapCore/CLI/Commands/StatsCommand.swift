@@ -1,9 +1,13 @@
-/// `cachewrap stats [--json] [--tool T]`: what the cache saved, in total and per tool. `--json`
-/// is a contract (docs/architecture.md, Command line; scripts and tests parse it) and never changes shape; the
-/// default is `StatsReport`, a report for people.
+/// `cachewrap stats [--json] [--tool T] [--since DUR]`: what the cache saved, in total and per
+/// tool, over its whole life or over the last DUR (whole hours: `StatsHistory`). `--json` is a
+/// contract (docs/architecture.md, Command line; scripts and tests parse it): fields are added,
+/// never renamed. The default is `StatsReport`, a report for people.
 enum StatsCommand {
     static func run(_ args: [Argument]) throws(CachewrapError) -> Int32 {
-        let parsed = try CommandArguments(args, command: "stats", flags: ["--json", "--advice"], valued: ["--tool"])
+        let parsed = try CommandArguments(args, command: "stats", flags: ["--json", "--advice"], valued: ["--tool", "--since"])
+        let since = try parsed.values["--since"].map { text throws(CachewrapError) in
+            try UserNumbers.statsWindow.parse(text, name: "stats --since")
+        }
         let store = try openStoreForReading()
         let tool = parsed.values["--tool"]
         // `--advice`: TTLs worth changing instead of the counters (StatsAdvice.swift).
@@ -12,17 +16,12 @@ enum StatsCommand {
             Console.output(parsed.has("--json") ? StatsAdviceReport.json(advice).canonicalText + "\n" : StatsAdviceReport.render(advice))
             return 0
         }
-        var numbers = try gather(store, tool: tool)
+        let history = try StatsHistory(store, tool: tool, sinceSeconds: since, nowMs: Clock.nowMs())
+        var numbers = try gather(store, tool: tool, window: since == nil ? nil : history.window)
+        numbers.history = history
         if parsed.has("--json") {
-            var doc = json(numbers.total, entries: numbers.entries, bytes: numbers.bytes)
-            var toolDocs: [String: JSONValue] = [:]
-            for tool in numbers.tools {
-                let s = numbers.sizes[tool] ?? (0, 0)
-                toolDocs[tool] = .object(json(numbers.perTool[tool] ?? CounterSet(), entries: s.entries, bytes: s.bytes))
-            }
-            doc["tools"] = .object(toolDocs)
-            doc["outbox_pending"] = .int(Int64(Outbox(cacheDirectory: store.location.directory).pendingCount()))
-            Console.output(JSONValue.object(doc).canonicalText + "\n")
+            let pending = Outbox(cacheDirectory: store.location.directory).pendingCount()
+            Console.output(StatsJSON(numbers: numbers, outboxPending: pending).document.canonicalText + "\n")
             return 0
         }
         numbers.topOperations = try store.topOperations(tool: tool)
@@ -31,10 +30,12 @@ enum StatsCommand {
         return 0
     }
 
-    /// The counters and sizes of every tool (or only `tool`), and their totals. A tool appears
-    /// when it has counters or entries; the totals are sums over the tools shown, so they agree.
-    static func gather(_ store: Store, tool: String?) throws(CachewrapError) -> StatsReport.Numbers {
-        var perTool = try store.counters()
+    /// The counters (lifetime, or the `--since` window's) and sizes of every tool (or only
+    /// `tool`), and their totals. A tool appears when it has counters or entries; the totals
+    /// are sums over the tools shown, so they agree.
+    static func gather(_ store: Store, tool: String?,
+                       window: [String: CounterSet]? = nil) throws(CachewrapError) -> StatsReport.Numbers {
+        var perTool = if let window { window } else { try store.counters() }
         let sizes = try store.sizeByTool()
         if let tool { perTool = perTool.filter { $0.key == tool } }
         var total = CounterSet()
@@ -61,14 +62,5 @@ enum StatsCommand {
         let counted = [Counter.remoteHits, .remoteMisses, .remoteStale, .remoteErrors, .remoteCorrupt].contains { total[$0] != 0 }
         guard setting != nil || counted || pending > 0 else { return nil }
         return StatsReport.Remote(setting: setting, pending: pending, breaker: CircuitBreaker(directory: directory).state())
-    }
-
-    static func json(_ set: CounterSet, entries: Int64, bytes: Int64) -> [String: JSONValue] {
-        var doc: [String: JSONValue] = [:]
-        for counter in Counter.allCases { doc[counter.rawValue] = .int(set[counter]) }
-        doc["hit_rate"] = .number((set.hitRate * 10_000).rounded() / 10_000)
-        doc["entries"] = .int(entries)
-        doc["bytes"] = .int(bytes)
-        return doc
     }
 }

@@ -1,6 +1,7 @@
 /// The terminal report of `cachewrap stats` (without `--json`): the totals a person asks about
-/// first (hit rate, calls and time saved), then one row per tool with a hit-rate bar, then the
-/// operations that saved the most. All its wording is here; `StatsCommand` gathers the numbers.
+/// first (hit rate, calls, time and money saved), then one row per tool with a hit-rate bar, what
+/// the saved calls stand for and one row per day (StatsReport+Savings.swift), then the operations
+/// that saved the most. All its wording is here; `StatsCommand` gathers the numbers.
 struct StatsReport {
     /// Everything the report shows, gathered by `StatsCommand` from one store.
     struct Numbers {
@@ -13,6 +14,8 @@ struct StatsReport {
         var topOperations: [OperationStat]
         /// The team cache's rows; nil hides them (no remote configured and nothing ever counted).
         var remote: Remote?
+        /// The `--since` window, the days and the last hour.
+        var history = StatsHistory()
     }
 
     /// What the team cache did on this machine, beyond the counters: where it is (or why its
@@ -36,6 +39,7 @@ struct StatsReport {
         } else {
             lines += toolTable()
             lines.append("")
+            for section in [savings(), days()] where !section.isEmpty { lines += section + [""] }
             lines += operations()
         }
         return lines.joined(separator: "\n") + "\n"
@@ -49,6 +53,7 @@ struct StatsReport {
                 + style.paint("(\(plural(t[.hits], "hit")), \(plural(t[.misses], "miss", "misses")))", .faint)),
             ("calls", "\(t[.callsMade]) made, " + style.paint("\(t[.callsSaved]) saved", .good)),
             ("time saved", style.paint(TextColumns.duration(ms: t[.timeSavedMs]), .good)),
+        ] + costRow() + [
             ("retries", "\(t[.retries]) (\(t[.recoveredByRetry]) recovered)"),
             ("stale served", "\(t[.staleServed])"),
             ("passthrough", "\(t[.passthrough]) (not cacheable: ran as is)"),
@@ -56,7 +61,7 @@ struct StatsReport {
                 + " (\(t[.expirations]) expired, \(t[.evictions]) evicted, "
                 + style.paint("\(t[.damaged]) damaged", t[.damaged] > 0 ? .warning : .faint) + ")"),
         ]
-        return [style.paint("cachewrap stats", .heading)]
+        return [style.paint("cachewrap stats", .heading) + window()]
             + (rows + remoteRows()).map { "  " + TextColumns.pad($0.0, 14) + $0.1 }
     }
 
@@ -121,8 +126,8 @@ struct StatsReport {
         }
     }
 
-    /// "1 hit", "3 hits": the report is read, so it speaks in words.
-    private func plural(_ n: Int64, _ one: String, _ many: String? = nil) -> String {
-        "\(n) " + (n == 1 ? one : many ?? one + "s")
+    /// "1 hit", "3 hits", "41,360 tokens": the report is read, so it speaks in words.
+    func plural(_ n: Int64, _ one: String, _ many: String? = nil) -> String {
+        TextColumns.grouped(n) + " " + (n == 1 ? one : many ?? one + "s")
     }
 }

@@ -41,10 +41,22 @@ struct TerminalStyle {
     /// coloured by how good the rate is.
     func bar(_ rate: Double, width: Int = 8) -> String {
         let filled = max(0, min(width, Int((rate * Double(width)).rounded())))
-        let (full, empty) = unicode ? ("█", "░") : ("#", ".")
         let tone: Tone = rate >= 0.5 ? .good : rate > 0 ? .warning : .faint
-        return paint(String(repeating: full, count: filled), tone)
-            + paint(String(repeating: empty, count: width - filled), .faint)
+        return cells(filled, of: width, unicode ? ("█", "░") : ("#", "."), tone)
+    }
+
+    /// A day's bar of `width` cells: `value` against the busiest day's, e.g. `▇▇▇▇▁▁▁▁▁▁`
+    /// (ASCII `####......`). A day that saved anything shows at least one cell.
+    func dayBar(_ value: Int64, busiest: Int64, width: Int = 10) -> String {
+        let scaled = busiest > 0 ? Int((Double(value) / Double(busiest) * Double(width)).rounded()) : 0
+        let filled = value > 0 ? max(1, min(width, scaled)) : 0
+        return cells(filled, of: width, unicode ? ("▇", "▁") : ("#", "."), .good)
+    }
+
+    /// `filled` cells of the first glyph in `tone`, the rest of `width` of the second, faint.
+    private func cells(_ filled: Int, of width: Int, _ glyphs: (full: String, empty: String), _ tone: Tone) -> String {
+        paint(String(repeating: glyphs.full, count: filled), tone)
+            + paint(String(repeating: glyphs.empty, count: width - filled), .faint)
     }
 }
 
@@ -75,5 +87,31 @@ enum TextColumns {
     static func percent(_ rate: Double) -> String {
         let tenths = Int((rate * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// A share as a percentage with one decimal, `<0.1%` for a share too small to show so.
+    static func share(_ ratio: Double) -> String {
+        ratio > 0 && ratio < 0.0005 ? "<0.1%" : percent(ratio)
+    }
+
+    /// Micro-dollars as dollars and cents for people: $0.15, $1,234.50, `<$0.01` below a cent.
+    static func dollars(micros: Int64) -> String {
+        if micros > 0 && micros < 5_000 { return "<$0.01" }
+        let cents = (max(0, micros) + 5_000) / 10_000
+        let rest = cents % 100
+        return "$" + grouped(cents / 100) + "." + (rest < 10 ? "0\(rest)" : "\(rest)")
+    }
+
+    /// A whole number with thousands separated: 5,000.
+    static func grouped(_ n: Int64) -> String {
+        let digits = String(n.magnitude)
+        let head = digits.count % 3 == 0 ? 3 : digits.count % 3
+        var out = String(digits.prefix(head))
+        var rest = digits.dropFirst(head)
+        while !rest.isEmpty {
+            out += "," + rest.prefix(3)
+            rest = rest.dropFirst(3)
+        }
+        return (n < 0 ? "-" : "") + out
     }
 }
