@@ -253,9 +253,12 @@ struct InstallTests {
         user["PREFIX"] = nil
         let demo = try runExpectingSuccess("/bin/sh", ["-c", try Self.readmeFirstCommand()], env: user, cwd: fx.source,
                                            timeout: Self.buildTimeout)
-        let lines = demo.stdoutText.split(separator: "\n")
-        #expect(lines.count > 2 && lines[0] == lines[1], "the hit replays the miss's bytes: \(demo.stdoutText)")
-        #expect(demo.stdoutText.contains("hits"), "the stats report: \(demo.stdoutText)")
+        // After what install.sh prints: the miss's line, the hit's replay of it, then the report.
+        let parts = demo.stdoutText.components(separatedBy: "cachewrap stats\n")
+        let dates = parts[0].split(separator: "\n").suffix(2)
+        #expect(parts.count == 2 && dates.count == 2 && dates.first == dates.last,
+                "the hit replays the miss's bytes: \(demo.stdoutText)")
+        #expect(parts.last?.contains("1 hit, 1 miss") == true, "the stats report: \(demo.stdoutText)")
         #expect(demo.stderrText.contains("cachewrap: miss date (ran ") && demo.stderrText.contains("cachewrap: hit date (age "),
                 "\(demo.stderrText)")
     }
