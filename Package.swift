@@ -7,13 +7,18 @@ import PackageDescription
 /// OpenSSL 3 from libssl.a and libcrypto.a, in that order): with no shared libraries to find,
 /// load and relocate, a cache hit starts faster than a Swift "hello world" linked with only a
 /// static standard library (bench/RESULTS.md). Both are linked from their archives by name,
-/// without pkg-config, so a machine needs only libsqlite3-dev and libssl-dev. OpenSSL is only
-/// for `rediss://` and is initialised on the first TLS connection (Remote/TLSContext.swift), so
-/// a hit never runs any of it. The linker warns that getpwuid and getaddrinfo (ours, and
-/// OpenSSL's BIO_lookup) need the glibc they were linked against at run time (for NSS), and that
-/// dlopen in libcrypto (DSO loading of engines and providers) does too: the install script
-/// builds on the machine that runs the binary, so they have it, and cachewrap never loads an
-/// engine, a provider module or openssl.cnf, so OpenSSL's dlopen is never reached.
+/// without pkg-config, so a machine needs only libsqlite3-dev and libssl-dev. OpenSSL serves
+/// `rediss://` alone and starts on the first TLS connection (Remote/TLSContext.swift); what runs
+/// of it before is libcrypto's one start-up hook, OPENSSL_cpuid_setup (a few CPUID instructions
+/// and a look at OPENSSL_ia32cap), which a hit does not measurably pay for.
+///
+/// The linker warns that some functions need, at run time, the shared libraries of the glibc
+/// they were linked against: getpwuid and getaddrinfo (for NSS) in ours; getaddrinfo and
+/// gethostbyname in libcrypto's BIO_lookup and BIO_get_host_ip, which cachewrap never calls (it
+/// resolves names itself and hands OpenSSL a connected socket through its own BIO); dlopen in
+/// the Swift runtime, SQLite's extension loading and libcrypto's DSO code (engines and provider
+/// modules), none of which cachewrap asks for, and OpenSSL never reads an openssl.cnf that
+/// could. The install script builds on the machine that runs the binary, so NSS is there.
 let package = Package(
     name: "cachewrap",
     products: [

@@ -26,10 +26,11 @@ import Testing
         }
 
         /// A TLS server with `certificate` (the team's server certificate by default).
-        func redis(certificate: TestCertificates.Pair? = nil, requireClientCertificate: Bool = false) throws -> RedisServer {
+        func redis(certificate: TestCertificates.Pair? = nil, requireClientCertificate: Bool = false,
+                   protocols: String? = nil) throws -> RedisServer {
             let served = certificate ?? server
             return try RedisServer(tls: RedisServer.TLS(certificate: served.certificate, key: served.key, clientCA: ca.certificate,
-                                                        requireClientCertificate: requireClientCertificate))
+                                                        requireClientCertificate: requireClientCertificate, protocols: protocols))
         }
     }
 
@@ -145,6 +146,54 @@ import Testing
         let written = try TeamCacheTests.runOnA(with, tools: tools, server: server, env: envWith)
         #expect(written.stderrText == "team warning\n" && tools.counter("fakeTool") == 2, "\(written.stderrText)")
         #expect(try cachewrap(["doctor"], env: envWith).status == 0)
+    }
+
+    /// The one deadline bounds the handshake too: a server that takes the connection and never
+    /// answers the ClientHello costs the first miss one deadline, and the breaker spares the next
+    /// 100 (TeamCacheOutageTests has the same for plain RESP).
+    @Test func aServerSilentInTheHandshakeCostsOneDeadlineThenNothing() throws {
+        let hung = try HangingServer()
+        let tools = try TestSandbox(), machine = try TestSandbox()
+        tools.writeTool("fakeTool", script: TeamCacheTests.toolScript)
+        let remote = "rediss://127.0.0.1:\(hung.port)"
+        let outage = try TeamCacheOutageTests.missesDuringAnOutage(remote: remote, machine: machine, tools: tools)
+        #expect(hung.connections == outage.failures, "\(hung.connections) connections, breaker \(outage)")
+    }
+
+    /// A value far larger than a TLS record (16 KiB) and than the socket buffers: written in
+    /// partial SSL_writes, read back in many records, byte for byte, within one deadline each.
+    @Test func aLargeValueCrossesTLSIntact() throws {
+        let tools = try TestSandbox()
+        let pki = try PKI(in: tools)
+        let server = try pki.redis()
+        let url = RedisURL(endpoint: .tcp(host: "localhost", port: server.port), tls: true)
+        let connection = try RESPConnection.open(url, password: nil, tls: TLSOptions(caFile: pki.ca.certificate),
+                                                 deadline: Deadline(milliseconds: 20_000))
+        let value = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) }
+        let replies = try connection.pipeline([[Array("SET".utf8), Array("big".utf8), value], [Array("GET".utf8), Array("big".utf8)]],
+                                              deadline: Deadline(milliseconds: 20_000))
+        #expect(replies.first == .simple("OK"))
+        #expect(replies.last == .bulk(value), "the value came back changed")
+        #expect(connection.protection?.hasPrefix("TLSv1.3 ") == true, "\(connection.protection ?? "in the clear")")
+    }
+
+    /// TLS 1.2, the least cachewrap speaks, is verified alike; there a server refuses a missing
+    /// client certificate inside the handshake, where TLS 1.3 does it after.
+    @Test func tls12IsVerifiedAndRefusesAlike() throws {
+        let tools = try TestSandbox()
+        let pki = try PKI(in: tools)
+        let server = try pki.redis(requireClientCertificate: true, protocols: "TLSv1.2")
+        let member = try pki.certificates.leaf("ci-runner", names: ["ci-runner.internal"], signedBy: pki.ca)
+        let refused = try cachewrap(["doctor"], env: Self.env(try TestSandbox(), tools: tools, server: server, ca: pki.ca.certificate))
+        #expect(refused.status == 1 && Self.doctorLine(refused, "FAIL")?.contains("requires a client certificate") == true,
+                "\(refused.stdoutText)")
+        let env = Self.env(try TestSandbox(), tools: tools, server: server, ca: pki.ca.certificate, client: member)
+        let doctor = try cachewrap(["doctor"], env: env)
+        #expect(doctor.status == 0 && Self.doctorLine(doctor, "OK")?.contains(" over TLSv1.2 ") == true, "\(doctor.stdoutText)")
+        let other = try pki.certificates.ca("some other CA")
+        let untrusted = try cachewrap(["doctor"], env: Self.env(try TestSandbox(), tools: tools, server: server, ca: other.certificate,
+                                                                client: member))
+        #expect(Self.doctorLine(untrusted, "FAIL")?.contains("not signed by a CA this machine trusts") == true, "\(untrusted.stdoutText)")
     }
 
     @Test func aClientKeyOthersCanReadIsRefused() throws {

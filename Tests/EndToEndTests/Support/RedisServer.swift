@@ -20,16 +20,19 @@ final class RedisServer {
     private let process: Process
 
     /// A TLS server's files: its certificate and key, the CA a client certificate must chain
-    /// to, and whether the server demands one (`--tls-auth-clients yes`).
+    /// to, whether the server demands one (`--tls-auth-clients yes`), and the protocol versions
+    /// it speaks (`--tls-protocols`, e.g. "TLSv1.2"; nil: Redis's default).
     struct TLS {
         var certificate: String
         var key: String
         var clientCA: String
         var requireClientCertificate = false
+        var protocols: String?
 
         func arguments(port: UInt16) -> [String] {
             ["--port", "0", "--tls-port", String(port), "--tls-cert-file", certificate, "--tls-key-file", key,
              "--tls-ca-cert-file", clientCA, "--tls-auth-clients", requireClientCertificate ? "yes" : "no"]
+                + (protocols.map { ["--tls-protocols", $0] } ?? [])
         }
     }
 
