@@ -124,6 +124,13 @@ import Testing
         #expect(alert(SSL_R_WRONG_VERSION_NUMBER, false) == .tlsHandshake("why: the server does not speak TLS on this port"))
         #expect(alert(SSL_R_UNSUPPORTED_PROTOCOL, false) == .tlsHandshake("why: the server offers nothing from TLS 1.2 up"))
         #expect(RemoteError.clientCertificateRequired.message == "TLS: the server requires a client certificate")
+        // After the server asked for a certificate, a reset (which may have destroyed its alert)
+        // is about the certificate; a problem with the server's own certificate stays that.
+        let reset = RemoteError.unreachable("Connection reset by peer")
+        #expect(TLSFailure.askedForCertificate(reset, presentsCertificate: false) == .clientCertificateRequired)
+        #expect(TLSFailure.askedForCertificate(reset, presentsCertificate: true) == .clientCertificateRefused("Connection reset by peer"))
+        #expect(TLSFailure.askedForCertificate(.certificateHostMismatch("h"), presentsCertificate: false) == .certificateHostMismatch("h"))
+        #expect(TLSFailure.askedForCertificate(.timeout, presentsCertificate: true) == .timeout)
     }
 
     /// Every TLS failure carries its fix and is warned about on the run path; the others keep

@@ -68,6 +68,11 @@ import Testing
         let line = Self.doctorLine(doctor, "OK") ?? doctor.stdoutText
         #expect(line.contains("rediss://localhost:\(server.port) answers in ") && line.contains(" over TLSv1."), "\(line)")
         #expect(line.contains("certificate verified for localhost"), "\(line)")
+        // An IP literal is checked against the certificate's IP addresses (and sent as no SNI).
+        var byAddress = envB
+        byAddress["CACHEWRAP_REMOTE"] = "rediss://127.0.0.1:\(server.port)"
+        let direct = try cachewrap(["doctor"], env: byAddress)
+        #expect(Self.doctorLine(direct, "OK")?.contains("certificate verified for 127.0.0.1") == true, "\(direct.stdoutText)")
     }
 
     /// How a server can fail verification, and what cachewrap must then say.

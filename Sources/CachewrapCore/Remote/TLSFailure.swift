@@ -23,15 +23,16 @@ enum TLSFailure {
         let text = queuedText()
         let failure: RemoteError
         let closed = "the server closed the connection"
+        let hungUp: RemoteError = step.handshaking ? .tlsHandshake(closed) : .unreachable(closed)
         switch code {
         case SSL_ERROR_ZERO_RETURN:
-            failure = step.handshaking ? .tlsHandshake(closed) : .unreachable(closed)
+            failure = hungUp
         case SSL_ERROR_SYSCALL where queued == 0:
-            failure = saved != 0 ? .unreachable(errnoText(saved)) : step.handshaking ? .tlsHandshake(closed) : .unreachable(closed)
+            failure = saved != 0 ? .unreachable(errnoText(saved)) : hungUp
         case SSL_ERROR_SSL where verifyResult != Int(X509_V_OK):
             return certificate(verifyResult, host: step.host)
         case SSL_ERROR_SSL where reason == SSL_R_UNEXPECTED_EOF_WHILE_READING:
-            failure = step.handshaking ? .tlsHandshake(closed) : .unreachable(closed)
+            failure = hungUp
         case SSL_ERROR_SSL, SSL_ERROR_SYSCALL:
             failure = alert(reason, text: text, presentsCertificate: step.presentsCertificate)
         default:
