@@ -8,9 +8,9 @@ import PackageDescription
 /// load and relocate, a cache hit starts faster than a Swift "hello world" linked with only a
 /// static standard library (bench/RESULTS.md). Both are linked from their archives by name,
 /// without pkg-config, so a machine needs only libsqlite3-dev and libssl-dev. OpenSSL serves
-/// `rediss://` alone and starts on the first TLS connection (Remote/TLSContext.swift); what runs
-/// of it before is libcrypto's one start-up hook, OPENSSL_cpuid_setup (a few CPUID instructions
-/// and a look at OPENSSL_ia32cap), which a hit does not measurably pay for.
+/// `rediss://` alone and starts on the first TLS connection (Remote/TLSContext.swift), so a hit
+/// runs none of it: `--wrap=OPENSSL_cpuid_setup` moves libcrypto's one start-up hook, a CPU probe
+/// it puts in `.init`, to that first connection (`skipOpenSSLCPUIDProbeAtStart` says why).
 ///
 /// The linker warns that some functions need, at run time, the shared libraries of the glibc
 /// they were linked against: getpwuid and getaddrinfo (for NSS) in ours; getaddrinfo and
@@ -33,6 +33,7 @@ let package = Package(
             dependencies: ["CSQLite", "CPTY", "COpenSSL"],
             linkerSettings: [.unsafeFlags([
                 "-Xlinker", "-l:libsqlite3.a", "-Xlinker", "-l:libssl.a", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "-lm",
+                "-Xlinker", "--wrap=OPENSSL_cpuid_setup",
             ])]
         ),
         .executableTarget(

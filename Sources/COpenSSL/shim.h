@@ -26,3 +26,7 @@ static inline void cachewrap_bio_retry(BIO *bio, int writing) {
 static inline void cachewrap_bio_clear_retry(BIO *bio) {
     BIO_clear_flags(bio, BIO_FLAGS_RWS | BIO_FLAGS_SHOULD_RETRY);
 }
+
+/* libcrypto's own CPU feature probe, reached under this name through the linker's
+   --wrap=OPENSSL_cpuid_setup (Package.swift; see Remote/TLSContext.swift for why). */
+void __real_OPENSSL_cpuid_setup(void);

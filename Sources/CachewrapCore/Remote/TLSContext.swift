@@ -14,9 +14,11 @@ final class TLSContext {
     /// under us; the policy is set in code instead (`init`). `NO_ATEXIT`: no clean-up at exit,
     /// the process is ending anyway. Marking the config as done here also keeps OpenSSL's own
     /// later initialisation calls (in SSL_CTX_new) from loading it.
-    private static let started: Bool = OPENSSL_init_ssl(
-        UInt64(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS), nil
-    ) == 1
+    /// The CPU probe first: it no longer runs at process start (`skipOpenSSLCPUIDProbeAtStart`).
+    private static let started: Bool = {
+        __real_OPENSSL_cpuid_setup()
+        return OPENSSL_init_ssl(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS), nil) == 1
+    }()
 
     init(_ options: TLSOptions) throws(RemoteError) {
         guard Self.started, let context = SSL_CTX_new(TLS_client_method()) else {
@@ -72,3 +74,12 @@ final class TLSContext {
         }
     }
 }
+
+/// libcrypto's x86-64 assembly puts a call to OPENSSL_cpuid_setup (CPUID instructions and a read
+/// of `OPENSSL_ia32cap` from the environment) into `.init`, so it would run at the start of every
+/// process, hits included: about 20 µs in a VM, where each CPUID traps to the hypervisor.
+/// Package.swift links with `--wrap=OPENSSL_cpuid_setup`, which sends both of libcrypto's calls
+/// (from `.init` and from OPENSSL_init_crypto) here, to nothing; `TLSContext` runs the real probe
+/// itself before starting OpenSSL. Public so that no optimisation drops it: only the linker calls it.
+@_cdecl("__wrap_OPENSSL_cpuid_setup")
+public func skipOpenSSLCPUIDProbeAtStart() {}
