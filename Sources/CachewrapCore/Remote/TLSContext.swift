@@ -13,8 +13,8 @@ final class TLSContext {
     /// could load engines or provider modules (dlopen) or change the protocol and cipher policy
     /// under us; the policy is set in code instead (`init`). `NO_ATEXIT`: no clean-up at exit,
     /// the process is ending anyway. Marking the config as done here also keeps OpenSSL's own
-    /// later initialisation calls (in SSL_CTX_new) from loading it.
-    /// The CPU probe first: it no longer runs at process start (`skipOpenSSLCPUIDProbeAtStart`).
+    /// later initialisation calls (in SSL_CTX_new) from loading it. The CPU probe comes first,
+    /// since it no longer runs at process start (`skipOpenSSLCPUIDProbeAtStart`).
     private static let started: Bool = {
         __real_OPENSSL_cpuid_setup()
         return OPENSSL_init_ssl(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS), nil) == 1
@@ -32,7 +32,7 @@ final class TLSContext {
         cachewrap_tls_partial_writes(context)
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         // Notes that the server asked for a client certificate: if it then drops the connection
-        // (a reset can destroy its alert), that is why (`TLSStream.certificateAsked`).
+        // (a reset can destroy its alert), that is why (`TLSFailure.Step.certificateAsked`).
         SSL_CTX_set_cert_cb(context, { ssl, _ in
             _ = SSL_set_ex_data(ssl, 0, UnsafeMutableRawPointer(bitPattern: 1))
             return 1
