@@ -1,14 +1,24 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// One executable, one core library and the system SQLite: no third-party packages.
+/// One executable, one core library, the system SQLite and OpenSSL: no third-party packages.
 ///
-/// A release build is one fully static binary (`-static-executable`, SQLite from libsqlite3.a):
-/// with no shared libraries to find, load and relocate, a cache hit starts faster than a Swift
-/// "hello world" linked with only a static standard library (bench/RESULTS.md). SQLite is linked
-/// from its archive by name, without pkg-config, so a machine needs only libsqlite3-dev. The
-/// linker warns that getpwuid and getaddrinfo need the glibc they were linked against at run
-/// time (for NSS): the install script builds on the machine that runs the binary, so they have it.
+/// A release build is one fully static binary (`-static-executable`, SQLite from libsqlite3.a,
+/// OpenSSL 3 from libssl.a and libcrypto.a, in that order): with no shared libraries to find,
+/// load and relocate, a cache hit starts faster than a Swift "hello world" linked with only a
+/// static standard library (bench/RESULTS.md). Both are linked from their archives by name,
+/// without pkg-config, so a machine needs only libsqlite3-dev and libssl-dev. OpenSSL serves
+/// `rediss://` alone and starts on the first TLS connection (Remote/TLSContext.swift), so a hit
+/// runs none of it: `--wrap=OPENSSL_cpuid_setup` moves libcrypto's one start-up hook, a CPU probe
+/// it puts in `.init`, to that first connection (`skipOpenSSLCPUIDProbeAtStart` says why).
+///
+/// The linker warns that some functions need, at run time, the shared libraries of the glibc
+/// they were linked against: getpwuid and getaddrinfo (for NSS) in ours; getaddrinfo and
+/// gethostbyname in libcrypto's BIO_lookup and BIO_get_host_ip, which cachewrap never calls (it
+/// resolves names itself and hands OpenSSL a connected socket through its own BIO); dlopen in
+/// the Swift runtime, SQLite's extension loading and libcrypto's DSO code (engines and provider
+/// modules), none of which cachewrap asks for, and OpenSSL never reads an openssl.cnf that
+/// could. The install script builds on the machine that runs the binary, so NSS is there.
 let package = Package(
     name: "cachewrap",
     products: [
@@ -17,10 +27,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPTY"),
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         .target(
             name: "CachewrapCore",
-            dependencies: ["CSQLite", "CPTY"],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libsqlite3.a", "-Xlinker", "-lm"])]
+            dependencies: ["CSQLite", "CPTY", "COpenSSL"],
+            linkerSettings: [.unsafeFlags([
+                "-Xlinker", "-l:libsqlite3.a", "-Xlinker", "-l:libssl.a", "-Xlinker", "-l:libcrypto.a", "-Xlinker", "-lm",
+                "-Xlinker", "--wrap=OPENSSL_cpuid_setup",
+            ])]
         ),
         .executableTarget(
             name: "cachewrap",

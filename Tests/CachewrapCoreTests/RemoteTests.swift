@@ -22,8 +22,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("rediss://h", RemoteConfigError.tlsNotSupported),
-        ("redis://ci:secret@h", .passwordInURL), ("redis://:secret@h:6379", .passwordInURL),
+        ("redis://ci:secret@h", RemoteConfigError.passwordInURL), ("rediss://ci:secret@h", .passwordInURL), ("redis://:secret@h:6379", .passwordInURL),
         ("redis+unix://u:pw@/s", .passwordInURL),
     ])
     func urlRefusals(text: String, error: RemoteConfigError) {

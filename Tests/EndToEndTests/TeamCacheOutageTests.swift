@@ -64,14 +64,20 @@ import Testing
         return after
     }
 
-    @Test func aServerThatNeverAnswersCostsOneDeadlineThenNothing() throws {
+    /// `missesDuringAnOutage` against a server that takes every connection and never says a
+    /// word, spoken to as `scheme://` (over TLS the silence is in the handshake); every
+    /// connection it saw must be one the breaker counted. Returns the machine and its tools.
+    static func silentServerOutage(scheme: String) throws -> (machine: TestSandbox, tools: TestSandbox) {
         let hung = try HangingServer()
         let tools = try TestSandbox(), machine = try TestSandbox()
         tools.writeTool("fakeTool", script: TeamCacheTests.toolScript)
-        let remote = "redis://127.0.0.1:\(hung.port)"
-        let outage = try Self.missesDuringAnOutage(remote: remote, machine: machine, tools: tools)
+        let outage = try missesDuringAnOutage(remote: "\(scheme)://127.0.0.1:\(hung.port)", machine: machine, tools: tools)
         #expect(hung.connections == outage.failures, "\(hung.connections) connections, breaker \(outage)")
+        return (machine, tools)
+    }
 
+    @Test func aServerThatNeverAnswersCostsOneDeadlineThenNothing() throws {
+        let (machine, tools) = try Self.silentServerOutage(scheme: "redis")
         // A local hit, with the breaker closed again and a fresh silent server: it must not
         // connect. It has returned, so a helper it started would be in the events file.
         unlink(machine.cacheDir + "/remote-breaker")

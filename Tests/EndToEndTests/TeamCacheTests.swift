@@ -49,9 +49,9 @@ import Testing
     }
 
     /// Machine A runs the tool; waits until its flusher has exited, then its write must be in
-    /// Redis and its outbox empty.
-    static func runOnA(_ a: TestSandbox, tools: TestSandbox, server: RedisServer) throws -> RunResult {
-        let envA = env(a, tools: tools, remote: "redis://127.0.0.1:\(server.port)")
+    /// Redis and its outbox empty. `envA` is A's environment when not the plain `redis://` one.
+    static func runOnA(_ a: TestSandbox, tools: TestSandbox, server: RedisServer, env envA: [String: String]? = nil) throws -> RunResult {
+        let envA = envA ?? env(a, tools: tools, remote: "redis://127.0.0.1:\(server.port)")
         let first = try cachewrap(["--", "fakeTool", "arg"], env: envA, cwd: tools.root)
         #expect(first.status == 0, "\(first.stderrText)")
         #expect(try a.waitForHelpers().started == ["remote-flush"], "the write started one flusher")

@@ -19,11 +19,16 @@ enum RemoteTier {
 
     /// The process's client for the run path, made on first use (nil without a team cache or in
     /// mode `off`): a first call's salt fetch and its lookup then share one connection and AUTH.
+    /// A TLS failure is warned about as it happens (the breaker then spares the calls of its
+    /// window, so at most one warning per window): a certificate problem needs the user's fix.
     nonisolated(unsafe) private static var client: (directory: String, remote: RemoteCache?)?
 
     static func remote(cacheDirectory: String) -> RemoteCache? {
         if let client, client.directory == cacheDirectory { return client.remote }
         let remote = RemoteCache.make(settings, cacheDirectory: cacheDirectory)
+        if let url = remote?.settings.url {
+            remote?.onTLSFailure = { Console.warn("team cache \(url): \($0.message); running without it (see cachewrap doctor)") }
+        }
         client = (cacheDirectory, remote)
         return remote
     }

@@ -1,29 +1,35 @@
 import Glibc
 
-/// A RESP2 client over one non-blocking POSIX socket (TCP or Unix).
+/// A RESP2 client over one non-blocking POSIX socket (TCP or Unix), in the clear or, for
+/// `rediss://`, in TLS (`ByteStream`).
 ///
-/// Every wait is a poll(2) bounded by the caller's `Deadline`, so connect, AUTH, SELECT and the
-/// command round trip together can never take longer than the one deadline of the operation.
+/// Every wait is a poll(2) bounded by the caller's `Deadline`, so connect, the TLS handshake,
+/// AUTH, SELECT and the command round trip together can never take longer than the one deadline
+/// of the operation.
 /// AUTH and SELECT are not sent on their own: they ride in front of the first pipeline, so a
 /// lookup costs one round trip after the TCP handshake. After any error the connection is
 /// `broken` and must be dropped (the byte stream may be out of step with the replies).
 public final class RESPConnection {
-    private let fd: Int32
+    private let stream: ByteStream
     private var reader = RESPReader()
     /// AUTH / SELECT still to be sent in front of the next pipeline (empty once done).
     private var handshake: [[[UInt8]]]
     public private(set) var broken = false
 
-    private init(fd: Int32, handshake: [[[UInt8]]]) {
-        self.fd = fd
+    private init(stream: ByteStream, handshake: [[[UInt8]]]) {
+        self.stream = stream
         self.handshake = handshake
     }
 
-    deinit { close(fd) }
+    /// How the connection is protected ("TLSv1.3, certificate verified for HOST"), nil in the clear.
+    public var protection: String? { stream.protection }
 
-    /// Connects to `url`'s endpoint within `deadline`. Tries each address of a host name in turn
-    /// (e.g. ::1 then 127.0.0.1 for localhost) while time is left.
-    public static func open(_ url: RedisURL, password: RedisPassword?, deadline: Deadline) throws(RemoteError) -> RESPConnection {
+    /// Connects to `url`'s endpoint within `deadline`, with TLS for `rediss://` (checked as
+    /// `tls` says). Tries each address of a host name in turn (e.g. ::1 then 127.0.0.1 for
+    /// localhost) while time is left; a TLS failure is not retried at another address, since it
+    /// is about the server's certificate or this machine's settings, not about the address.
+    public static func open(_ url: RedisURL, password: RedisPassword?, tls: TLSOptions = TLSOptions(),
+                            deadline: Deadline) throws(RemoteError) -> RESPConnection {
         var handshake: [[[UInt8]]] = []
         if let password {
             handshake.append([Array("AUTH".utf8)] + (url.user.map { [Array($0.utf8)] } ?? []) + [password.bytes])
@@ -33,20 +39,28 @@ public final class RESPConnection {
         if url.database != 0 { handshake.append([Array("SELECT".utf8), Array(String(url.database).utf8)]) }
         switch url.endpoint {
         case .unix(let path):
-            return RESPConnection(fd: try connect(SocketAddress(unixPath: path), label: path, deadline: deadline), handshake: handshake)
+            let fd = try connect(SocketAddress(unixPath: path), label: path, deadline: deadline)
+            return RESPConnection(stream: PlainStream(fd: fd), handshake: handshake)
         case .tcp(let host, let port):
-            var lastError = RemoteError.unreachable("\(host):\(port): no address")
-            for address in try HostResolver.resolve(host: host, port: port, deadline: deadline) {
-                do {
-                    return RESPConnection(fd: try connect(address, label: "\(host):\(port)", deadline: deadline), handshake: handshake)
-                } catch .timeout {
-                    throw .timeout
-                } catch {
-                    lastError = error
-                }
-            }
-            throw lastError
+            let fd = try connect(host: host, port: port, deadline: deadline)
+            let stream: ByteStream = url.tls ? try TLSStream(fd: fd, host: host, options: tls, deadline: deadline) : PlainStream(fd: fd)
+            return RESPConnection(stream: stream, handshake: handshake)
         }
+    }
+
+    /// The first address of `host` that accepts a TCP connection.
+    private static func connect(host: String, port: UInt16, deadline: Deadline) throws(RemoteError) -> Int32 {
+        var lastError = RemoteError.unreachable("\(host):\(port): no address")
+        for address in try HostResolver.resolve(host: host, port: port, deadline: deadline) {
+            do {
+                return try connect(address, label: "\(host):\(port)", deadline: deadline)
+            } catch .timeout {
+                throw .timeout
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     /// A non-blocking connect, waiting for completion with poll; returns the connected socket.
@@ -85,7 +99,7 @@ public final class RESPConnection {
         do throws(RemoteError) {
             var request: [UInt8] = []
             for command in handshake + commands { RESPEncoder.append(command, to: &request) }
-            try write(request, deadline: deadline)
+            try stream.send(request, deadline: deadline)
             for _ in handshake {
                 let reply = try readReply(deadline: deadline)
                 if case .error(let text) = reply { throw .server(text) }
@@ -106,32 +120,15 @@ public final class RESPConnection {
         try pipeline([arguments], deadline: deadline)[0]
     }
 
-    private func write(_ bytes: [UInt8], deadline: Deadline) throws(RemoteError) {
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n >= 0 { sent += n; continue }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN: try deadline.wait(fd, for: Int32(POLLOUT))
-            default: throw .unreachable("send: \(errnoText(errno))")
-            }
-        }
-    }
-
     /// Reads until one whole reply is buffered. Reads are as large as the data waiting (up to
-    /// 256 KiB), so a 1 MiB value costs a handful of system calls.
+    /// 256 KiB in the clear, a 16 KiB record in TLS), so a 1 MiB value costs few system calls.
     private func readReply(deadline: Deadline) throws(RemoteError) -> RESPValue {
         while true {
             if let reply = try reader.next() { return reply }
-            try deadline.wait(fd, for: Int32(POLLIN))
-            let n = withUnsafeTemporaryAllocation(byteCount: 256 << 10, alignment: 16) { buffer in
-                let n = recv(fd, buffer.baseAddress, buffer.count, 0)
-                if n > 0 { reader.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) }
-                return n
+            try withUnsafeTemporaryAllocation(byteCount: 256 << 10, alignment: 16) { buffer throws(RemoteError) in
+                let n = try stream.receive(into: buffer, deadline: deadline)
+                reader.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
-            if n == 0 { throw .unreachable("the server closed the connection") }
-            if n < 0 && errno != EINTR && errno != EAGAIN { throw .unreachable("recv: \(errnoText(errno))") }
         }
     }
 }

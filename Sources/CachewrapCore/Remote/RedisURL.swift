@@ -4,38 +4,41 @@ public enum RedisEndpoint: Sendable, Equatable {
     case unix(path: String)
 }
 
-/// `CACHEWRAP_REMOTE` parsed: `redis://[user@]host[:port][/db]` or `redis+unix://[user@]/path[?db=N]`.
+/// `CACHEWRAP_REMOTE` parsed: `redis://[user@]host[:port][/db]`, the same with `rediss://` (TLS,
+/// the server's certificate verified; see `TLSOptions`), or `redis+unix://[user@]/path[?db=N]`.
 ///
 /// Deliberately strict: the URL never carries a password (it would land in shell history, `ps`
-/// and CI logs; the password comes from `CACHEWRAP_REMOTE_PASSWORD[_FILE]`), `rediss://` is refused
-/// because there is no TLS here, and anything unexpected is an error rather than a guess.
+/// and CI logs; the password comes from `CACHEWRAP_REMOTE_PASSWORD[_FILE]`), and anything
+/// unexpected is an error rather than a guess.
 public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     public var endpoint: RedisEndpoint
+    /// `rediss://`: the TCP stream is TLS. Never true for a Unix socket.
+    public var tls: Bool
     /// The ACL user for `AUTH user pass`; nil means the `default` user (`AUTH pass`).
     public var user: String?
     /// The logical database chosen with SELECT; 0 needs no SELECT.
     public var database: Int
 
-    public init(endpoint: RedisEndpoint, user: String? = nil, database: Int = 0) {
-        self.endpoint = endpoint; self.user = user; self.database = database
+    public init(endpoint: RedisEndpoint, tls: Bool = false, user: String? = nil, database: Int = 0) {
+        self.endpoint = endpoint; self.tls = tls; self.user = user; self.database = database
     }
 
     /// Parses the URL. Errors never echo the whole text, so a mistyped password cannot leak
     /// through an error message either.
     public static func parse(_ text: String) throws(RemoteConfigError) -> RedisURL {
         let lower = text.lowercased()
-        if lower.hasPrefix("rediss://") { throw .tlsNotSupported }
         if lower.hasPrefix("redis+unix://") { return try parseUnix(String(text.dropFirst(13))) }
-        guard lower.hasPrefix("redis://") else { throw .badURL("the scheme must be redis:// or redis+unix://") }
-        let rest = String(text.dropFirst(8))
+        let tls = lower.hasPrefix("rediss://")
+        guard tls || lower.hasPrefix("redis://") else { throw .badURL("the scheme must be redis://, rediss:// or redis+unix://") }
+        let rest = String(text.dropFirst(tls ? 9 : 8))
         let (authority, path) = split(rest, at: "/")
         let (user, hostPort) = try userInfo(authority)
         guard !rest.contains("?"), !rest.contains("#") else {
-            throw .badURL("redis:// takes no query (choose the database with /DB)")
+            throw .badURL("\(tls ? "rediss" : "redis"):// takes no query (choose the database with /DB)")
         }
         let (host, port) = try hostAndPort(hostPort)
         let db = try database(path.map { $0.isEmpty ? nil : $0 } ?? nil)
-        return RedisURL(endpoint: .tcp(host: host, port: port), user: user, database: db)
+        return RedisURL(endpoint: .tcp(host: host, port: port), tls: tls, user: user, database: db)
     }
 
     /// The part after `redis+unix://`: an empty authority (or `user@`), an absolute path, `?db=N`.
@@ -124,7 +127,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         switch endpoint {
         case .tcp(let host, let port):
             let shownHost = host.contains(":") ? "[\(host)]" : host
-            return "redis://\(user)\(shownHost):\(port)" + (database == 0 ? "" : "/\(database)")
+            return "\(tls ? "rediss" : "redis")://\(user)\(shownHost):\(port)" + (database == 0 ? "" : "/\(database)")
         case .unix(let path):
             return "redis+unix://\(user)\(path)" + (database == 0 ? "" : "?db=\(database)")
         }

@@ -49,6 +49,9 @@ public final class RemoteCache {
     /// How many times this instance tried to open a connection: lets tests (and `doctor`) see that
     /// an open breaker costs no network at all.
     public private(set) var connectAttempts = 0
+    /// Told of a TLS failure (`RemoteError.isTLSFailure`) as it happens, before the breaker
+    /// silences the next calls: the run path warns, since waiting will not fix a certificate.
+    public var onTLSFailure: ((RemoteError) -> Void)?
     private var connection: RESPConnection?
 
     public init(settings: RemoteSettings, cacheDirectory: String, timeoutMs: Int64? = nil, breaker: CircuitBreaker? = nil) {
@@ -194,16 +197,20 @@ public final class RemoteCache {
         do {
             if connection == nil {
                 connectAttempts += 1
-                connection = try RESPConnection.open(settings.url, password: settings.password, deadline: deadline)
+                connection = try RESPConnection.open(settings.url, password: settings.password, tls: settings.tls, deadline: deadline)
             }
             return try connection!.pipeline(commands, deadline: deadline)
         } catch {
             dropConnection()
+            if error.isTLSFailure { onTLSFailure?(error) }
             throw error
         }
     }
 
     private func dropConnection() { connection = nil }
+
+    /// How the kept connection is protected (`RESPConnection.protection`), for `doctor`.
+    public var protection: String? { connection?.protection }
 
     /// A reply of the wrong type: the stream can no longer be trusted, so the connection goes and
     /// the breaker counts it like any other failure.

@@ -26,13 +26,15 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
     /// The key prefix after `cw:v1:`: `u:<user>` keeps a user's entries to themself, `t:<team>` shares.
     public var namespace: String
     public var mode: RemoteMode
-    /// The one deadline of a lookup: connect, AUTH, SELECT and GET+PTTL together.
+    /// The one deadline of a lookup: connect, TLS handshake, AUTH, SELECT and GET+PTTL together.
     public var timeoutMs: Int64
+    /// For `rediss://`: the CA to trust and the client certificate.
+    public var tls: TLSOptions
 
     public init(url: RedisURL, password: RedisPassword? = nil, namespace: String,
-                mode: RemoteMode = .rw, timeoutMs: Int64 = RemoteSettings.defaultTimeoutMs) {
+                mode: RemoteMode = .rw, timeoutMs: Int64 = RemoteSettings.defaultTimeoutMs, tls: TLSOptions = TLSOptions()) {
         self.url = url; self.password = password; self.namespace = namespace
-        self.mode = mode; self.timeoutMs = timeoutMs
+        self.mode = mode; self.timeoutMs = timeoutMs; self.tls = tls
     }
 
     /// The range (`UserNumbers.remoteTimeout`, 1ms to 60s): above a minute a "cache" lookup is
@@ -63,6 +65,7 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
         settings.namespace = namespace ?? defaultNamespace()
         if let namespace, let why = namespaceProblem(namespace) { throw .badNamespace(why) }
         (settings.password, settings.passwordSource) = try password(lookup)
+        settings.tls = try TLSOptions.fromEnvironment(lookup, tls: settings.url.tls)
         return settings
     }
 
@@ -126,7 +129,7 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
             ("namespace", namespace),
             ("mode", mode.rawValue),
             ("timeout", "\(timeoutMs)ms"),
-        ]
+        ] + (url.tls ? [("tls", tls.summary)] : [])
     }
 
     /// One line, safe to print anywhere (`"\(settings)"` uses it too).

@@ -10,15 +10,35 @@ import Testing
 ///
 /// Redis cannot be told to pick its own TCP port, so the port comes from binding port 0, reading
 /// it and closing the socket; if another process grabs it in between, the start is retried.
+///
+/// With `tls`, the port speaks only TLS (`--port 0 --tls-port P`); the Unix socket stays plain,
+/// so readiness and `admin` work alike for both kinds.
 final class RedisServer {
     let directory: String
     let port: UInt16
     var socketPath: String { directory + "/redis.sock" }
     private let process: Process
 
+    /// A TLS server's files: its certificate and key, the CA a client certificate must chain
+    /// to, whether the server demands one (`--tls-auth-clients yes`), and the protocol versions
+    /// it speaks (`--tls-protocols`, e.g. "TLSv1.2"; nil: Redis's default).
+    struct TLS {
+        var certificate: String
+        var key: String
+        var clientCA: String
+        var requireClientCertificate = false
+        var protocols: String?
+
+        func arguments(port: UInt16) -> [String] {
+            ["--port", "0", "--tls-port", String(port), "--tls-cert-file", certificate, "--tls-key-file", key,
+             "--tls-ca-cert-file", clientCA, "--tls-auth-clients", requireClientCertificate ? "yes" : "no"]
+                + (protocols.map { ["--tls-protocols", $0] } ?? [])
+        }
+    }
+
     /// Starts the server and waits until it answers PING. Skips the test when redis-server is not
     /// installed (fails under CACHEWRAP_TEST_STRICT=1).
-    init(_ extraArguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    init(_ extraArguments: [String] = [], tls: TLS? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let executable = try TestSandbox.requireTool("redis-server", sourceLocation: sourceLocation)
         var template = Array("/tmp/cachewrap-redis.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw RunError(description: "mkdtemp failed") }
@@ -27,15 +47,18 @@ final class RedisServer {
             let port = try Self.freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = [
-                "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
+            process.arguments = (tls?.arguments(port: port) ?? ["--port", String(port)]) + [
+                "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
                 "--unixsocketperm", "700", "--save", "", "--appendonly", "no", "--dir", directory,
                 "--logfile", directory + "/redis.log", "--daemonize", "no",
             ] + extraArguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            if Self.waitUntilReady(process: process, port: port) {
+            // A TLS port that could not be bound ends the server before its Unix socket exists.
+            let probe = tls == nil ? RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port))
+                : RedisURL(endpoint: .unix(path: directory + "/redis.sock"))
+            if Self.waitUntilReady(process: process, url: probe) {
                 self.port = port
                 self.process = process
                 return
@@ -98,9 +121,8 @@ final class RedisServer {
         return try connection.command(arguments, deadline: Deadline(milliseconds: 5000))
     }
 
-    /// Polls with PING over TCP until the server answers (up to 5 s) or exits.
-    private static func waitUntilReady(process: Process, port: UInt16) -> Bool {
-        let url = RedisURL(endpoint: .tcp(host: "127.0.0.1", port: port))
+    /// Polls with PING at `url` until the server answers (up to 5 s) or exits.
+    private static func waitUntilReady(process: Process, url: RedisURL) -> Bool {
         for _ in 0..<500 {
             guard process.isRunning else { return false }
             if let connection = try? RESPConnection.open(url, password: nil, deadline: Deadline(milliseconds: 200)),

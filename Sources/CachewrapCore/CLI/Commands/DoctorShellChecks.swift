@@ -85,8 +85,9 @@ struct DoctorShellChecks {
 
     /// The team cache (docs/architecture.md, Team cache), when `CACHEWRAP_REMOTE` is set: the settings parse,
     /// and the server answers PING and a GET within the deadline (`RemoteCache.check`, which
-    /// ignores the circuit breaker). A problem is a FAIL: the wrap path runs on without the team
-    /// cache, but what the user configured does not work.
+    /// ignores the circuit breaker), over TLS with a verified certificate for `rediss://`. A
+    /// problem is a FAIL naming it (a TLS failure says which certificate check failed): the wrap
+    /// path runs on without the team cache, but what the user configured does not work.
     static func remote(cacheDirectory: String) -> DoctorCheck? {
         let subject = "team cache"
         let settings: RemoteSettings
@@ -102,15 +103,16 @@ struct DoctorShellChecks {
         switch cache.check() {
         case .success(let micros):
             let ms = "\(micros / 1000).\(micros % 1000 / 100)"
-            let answers = "\(settings.url) answers in \(ms) ms (mode \(settings.mode.rawValue), namespace \(settings.namespace))"
+            let over = cache.protection.map { " over \($0)" } ?? ""
+            let answers = "\(settings.url) answers in \(ms) ms\(over) (mode \(settings.mode.rawValue), namespace \(settings.namespace))"
             if settings.mode == .rw, let refusal = writeRefusal(cache.breaker.state()) {
                 return .warn(subject, answers + ", but " + refusal,
                              fix: "on machines that only read set CACHEWRAP_REMOTE_MODE=ro; a writer's ACL needs +set on ~cw:v1:*")
             }
             return .ok(subject, answers)
         case .failure(let error):
-            return .fail(subject, "\(settings.url): \(error.message)",
-                         fix: "start the server or correct CACHEWRAP_REMOTE (and its password); meanwhile cachewrap uses the local cache only")
+            let fix = error.fix ?? "start the server or correct CACHEWRAP_REMOTE (and its password)"
+            return .fail(subject, "\(settings.url): \(error.message)", fix: fix + "; meanwhile cachewrap uses the local cache only")
         }
     }
 
