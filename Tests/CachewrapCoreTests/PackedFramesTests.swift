@@ -123,11 +123,13 @@ import Testing
         }
         let db = try SQLiteDatabase(path: cache.location.databasePath)
         try db.execute("""
-            ALTER TABLE outputs DROP COLUMN codec; ALTER TABLE outputs DROP COLUMN stored_size; PRAGMA user_version=5;
+            DROP INDEX outputs_packed; ALTER TABLE outputs DROP COLUMN codec; ALTER TABLE outputs DROP COLUMN stored_size;
+            PRAGMA user_version=5;
             """)
         let store = try cache.open()
         #expect(try store.lookup("bafkreifive").found?.frames == t.bytes)
         #expect(try db.scalar("PRAGMA user_version") == Store.schemaVersion)
+        #expect(try db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outputs_packed'") == 1)
         #expect(try store.sizeByTool()["gh"]?.stored == 5)
     }
 }

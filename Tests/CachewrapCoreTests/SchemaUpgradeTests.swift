@@ -17,7 +17,7 @@ import Testing
         try db.execute("""
             DROP TABLE hourly; DROP TABLE refreshes;
             ALTER TABLE entries DROP COLUMN cost_micros; ALTER TABLE entries DROP COLUMN tokens;
-            ALTER TABLE outputs DROP COLUMN codec; ALTER TABLE outputs DROP COLUMN stored_size;
+            DROP INDEX outputs_packed; ALTER TABLE outputs DROP COLUMN codec; ALTER TABLE outputs DROP COLUMN stored_size;
             PRAGMA user_version=4;
             """)
 
