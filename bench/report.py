@@ -96,6 +96,25 @@ target("1,000 hits from 8 parallel workers: errors",
        f"hits counted {facts['par_hits_counted']}/1000; {facts['par_wall_s']} s wall)",
        "0", perr == 0 and int(facts["par_stderr_lines"]) == 0)
 
+if "hit2mz" in rows:
+    # At 2 MiB a hit's fixed cost (the process, the lookup) is a third of its time, so the
+    # replay's own speed is the bytes over what the hit costs beyond a 1 KiB one.
+    size2 = int(facts["size_2mjson"])
+    gbs2 = size2 / (med("hit2mz") - hit1k) / 1e9
+    stored2, stands2 = (int(x) for x in facts["stored_2mjson"].split())
+    target("replay throughput, 2 MiB JSON stored packed (unpacked and verified first), beyond a 1 KiB hit",
+           f"{gbs2:.2f} GB/s ({ms(med('hit2mz'))} - {ms(hit1k)}; whole hit {size2 / med('hit2mz') / 1e9:.2f} GB/s; "
+           f"stored in {stored2:,} bytes for {stands2:,})", ">= 1 GB/s", gbs2 >= 1)
+if "tcremote" in rows:
+    storm_ok = (int(facts["storm_failed"]) == 0 and int(facts["storm_wrong"]) == 0
+                and int(facts["storm_keys_run_twice_by_one"]) == 0
+                and all(int(facts[f"storm_{m}_hits"]) + int(facts[f"storm_{m}_misses"]) == 250
+                        and int(facts[f"storm_{m}_misses"]) == int(facts[f"storm_{m}_ran"]) for m in "01"))
+    target("team cache storm: 500 calls, 50 keys, two cache dirs",
+           f"tool ran {facts['storm_runs']} times for {facts['storm_keys_run']} keys ({facts['storm_keys_run_by_both']} run by both machines); "
+           f"{facts['storm_failed']} failed, {facts['storm_wrong']} wrong answers",
+           "each key run at most once per machine, hits + misses = calls, misses = runs", storm_ok)
+
 out.append("### Targets (docs/architecture.md, Performance targets)")
 out.append("")
 out.append("| target | measured | goal | met |")
@@ -117,6 +136,21 @@ if scale_ns:
         out.append(f"| {n:,} | {cell(f'scale{n}', f'rss_hit_{n}')} | {cell(f'smiss{n}', f'rss_miss_{n}')} "
                    f"| {cell(f'sls{n}', f'rss_sls{n}')} | {cell(f'sstats{n}', f'rss_sstats{n}')} "
                    f"| {cell(f'sgcsweep{n}', f'rss_sgcsweep{n}')} | {cell(f'sgc{n}', f'rss_sgc{n}')} |")
+    out.append("")
+if "tcremote" in rows:
+    out.append(f"### Team cache (local redis-server {facts['redis_version']}, plain and TLS; medians)")
+    out.append("")
+    out.append("| what | redis:// | rediss:// |")
+    out.append("|---|---:|---:|")
+    out.append(f"| local miss answered by the team cache, fresh cache dir | {ms(med('tcremote'))} | {ms(med('tcremotetls'))} |")
+    out.append(f"| the same, over no team cache (the tool runs: cat 1 KiB) | {ms(med('tcremote') - med('tcfresh'))} | {ms(med('tcremotetls') - med('tcfresh'))} |")
+    out.append(f"| added cost of a lookup the team cache misses (miss with - miss without) | {ms(med('tcmiss') - med('tcmisslocal'))} | {ms(med('tcmisstls') - med('tcmisslocal'))} |")
+    out.append("")
+    storm = [f"machine {m}: {facts[f'storm_{m}_hits']} hits + {facts[f'storm_{m}_misses']} misses, tool ran {facts[f'storm_{m}_ran']}, "
+             f"remote hits {facts[f'storm_{m}_remote_hits']}, remote misses {facts[f'storm_{m}_remote_misses']}, "
+             f"stale {facts[f'storm_{m}_remote_stale']}, errors {facts[f'storm_{m}_remote_errors']}" for m in "01"]
+    out.append(f"Storm (500 calls over 50 keys, 8 at a time, 250 from each of two cache dirs on redis://): " + "; ".join(storm)
+               + f". A key both machines ran ({facts['storm_keys_run_by_both']}) is a race: both missed before either's write-behind reached Redis.")
     out.append("")
 out.append("### Other figures")
 out.append("")
@@ -165,6 +199,16 @@ if no_write != "1":
   entry before each run), `ls` and `stats` once each, and `gc` once: the plain sweep, then
   `--max-size` at half the stored bytes (LRU eviction).
 - Memory: `/usr/bin/time -v`, "Maximum resident set size".
+- Packed: `cachewrap -- cat` of 2 MiB of JSON lines (over the 4 KiB packing threshold, so stored
+  zstd-packed), every hit unpacking and checking it before the first byte.
+- Team cache (bench/teamcache.sh): a local `redis-server` with a plain and a TLS port (a
+  self-signed certificate made with openssl, trusted through `CACHEWRAP_REMOTE_CA`). Remote hit:
+  `--prepare` removes the cache dir before every run, so each call is a local miss in a new
+  store answered by Redis; the row without a team cache runs the tool in the same fresh dir.
+  Team miss: a key Redis never holds (`CACHEWRAP_REMOTE_MODE=ro` writes nothing back), the local
+  entry removed before each run as for the miss overhead. Storm: 500 calls of 50 keys in random order via
+  `xargs -P 8` from two cache dirs sharing the namespace, each answer checked, the tool's runs
+  logged with the cache dir that ran them, and both dirs' counters read after.
 - Concurrency: 32 simultaneous `cachewrap -- sh slowtool.sh` (sleeps 0.3 s, appends to a count file),
   3 rounds with distinct keys; 1,000 hits via `xargs -P 8`, each checked for exit code, bytes and
   stderr, and the store's hit counter compared.

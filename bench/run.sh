@@ -4,9 +4,10 @@
 #   bash bench/run.sh            # ~10-15 minutes; prints a markdown report, writes bench/RESULTS.md
 #
 # Builds a release binary in its own scratch path (.build-bench, never another build), then measures
-# in one run on this machine: the start-up floor, hits of 1 KiB / 1 MiB / 100 MiB against `cat`,
-# the miss overhead, `gh api --cache` against a cachewrap hit (same local fake GitHub), peak RSS on
-# a 100 MiB output, concurrency, and at 1k / 100k / 1M entries the hit, the miss, `ls`, `stats`
+# in one run on this machine: the start-up floor, hits of 1 KiB / 1 MiB / 2 MiB of JSON (stored
+# packed) / 100 MiB against `cat`, the miss overhead, `gh api --cache` against a cachewrap hit
+# (same local fake GitHub), peak RSS on a 100 MiB output, the team cache against a local
+# redis-server, plain and TLS (bench/teamcache.sh), concurrency, and at 1k / 100k / 1M entries the hit, the miss, `ls`, `stats`
 # and `gc --max-size` with their peak RSS (bench/scale.sh; the report is bench/report.py).
 # Everything runs in a temporary directory that is removed on exit, with the fake server stopped.
 #
@@ -38,6 +39,8 @@ need_deb hyperfine hyperfine
 need_deb python3 python3
 [[ -x /usr/bin/time ]] || need_deb /usr/bin/time time
 need_deb gh gh
+need_deb redis-server redis-server
+need_deb openssl openssl
 command -v swift >/dev/null || die "swift not found (SWIFT_BIN=$SWIFT_BIN)"
 
 # --- temp dir, fake server, cleanup -----------------------------------------------------------
@@ -142,6 +145,24 @@ hf hit1m,cat1m "$RUNS" --warmup 10 \
     -n "cachewrap hit, 1 MiB" "$BIN -- cat $WORK/data/1m" \
     -n "cat, 1 MiB" "cat $WORK/data/1m"
 
+# 2 MiB of JSON lines (a `gh api --paginate` listing): over the packing threshold and
+# compressible, so its entry is stored packed (zstd) and every hit unpacks it before replaying.
+python3 -c '
+import json, sys
+for i in range(17500):
+    print(json.dumps({"number": i, "title": "Fix issue %d in module %d" % (i * 7919 % 10007, i % 97), "state": "open",
+                      "user": {"login": "user%d" % (i % 13)}, "labels": [{"name": "bug"}]}))' >"$WORK/data/2mjson"
+fact size_2mjson "$(stat -c %s "$WORK/data/2mjson")"
+export CACHEWRAP_DIR=$WORK/cw-packed
+"$BIN" -- cat "$WORK/data/2mjson" >/dev/null 2>&1
+is_stored "$WORK/data/2mjson" || die "2 MiB JSON output was not stored"
+fact stored_2mjson "$("$BIN" stats --json | python3 -c "import json,sys; d=json.load(sys.stdin)['tools']['cat']; print(d['stored_bytes'], d['bytes'])")"  # stored, stands for
+say "2 MiB JSON hit (stored packed)"
+hf hit2mz,cat2mz "$RUNS" --warmup 10 \
+    -n "cachewrap hit, 2 MiB JSON (stored packed)" "$BIN -- cat $WORK/data/2mjson" \
+    -n "cat, 2 MiB JSON" "cat $WORK/data/2mjson"
+export CACHEWRAP_DIR=$WORK/cw-hits
+
 say "100 MiB: store (with /usr/bin/time -v), then replay"
 STORE100_RSS=$(rss_kib "$BIN" -- cat "$WORK/data/100m")
 fact rss_store_100m "$STORE100_RSS"
@@ -218,6 +239,9 @@ export CACHEWRAP_DIR=$WORK/cw-gh
     hf ghnet 30 --warmup 2 -n "gh api repos/o/r (no cache, local fake server)" "gh api repos/o/r"
 )
 kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+
+# --- 6. team cache: remote hits, team misses, a storm (bench/teamcache.sh) --------------------
+source "$HERE/teamcache.sh"
 
 # --- 7. concurrency: 32 identical misses, 1,000 parallel hits (bench/concurrency.sh) -----------
 source "$HERE/concurrency.sh"

@@ -1,5 +1,8 @@
 /// Fuzz target: the team cache's value format (RemoteEnvelope), read from a Redis server that
-/// anyone with write access may have filled. Bytes that decode must encode back to themselves;
+/// anyone with write access may have filled, and the unpacking of its packed frames
+/// (`PackedFrames.unpack`, `Zstd.decompress`), given the bytes as a zstd frame of a size the
+/// input names: it yields exactly that many bytes or nothing. Bytes that decode must encode back
+/// to themselves (a version-3 value whose frames are worth packing, to a version 4 of the same);
 /// an envelope built from the bytes must round-trip (if accepted), and any one changed, dropped
 /// or added byte of its encoding must be refused, never replayed. What is accepted must have
 /// times the hit path can compute with.
@@ -15,7 +18,10 @@ private func decoded(_ bytes: [UInt8]) -> RemoteEnvelope? {
 /// hit path can compute with (its age, its expiry under the longest `--ttl`, how long ago it
 /// expired), since the arithmetic traps on overflow.
 private func accepted(_ envelope: RemoteEnvelope, _ bytes: [UInt8]) {
-    check(envelope.encode(cid: "bafkreifuzz") == bytes, "a decoded envelope encodes to other bytes")
+    let again = envelope.encode(cid: "bafkreifuzz")
+    check(again == bytes || (bytes[4] == RemoteEnvelope.version && again[4] == RemoteEnvelope.packedVersion),
+          "a decoded envelope encodes to other bytes")
+    check(decoded(again) == envelope, "a decoded envelope encoded again decodes to another")
     check(Transcript(frames: envelope.frames) != nil, "an accepted envelope has malformed frames")
     let now = Clock.nowMs(), result = envelope.cachedResult
     check(!now.subtractingReportingOverflow(result.createdMs).overflow, "now - createdMs overflows: \(result.createdMs)")
@@ -30,6 +36,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 
     // The bytes as a stored value.
     if let envelope = decoded(bytes) { accepted(envelope, bytes) }
+
+    // The bytes as packed frames of the size their first 4 bytes say (capped, so a run stays
+    // fast): exactly that size, verified, or nothing.
+    if bytes.count > 4 {
+        let size = Int(bytes.littleEndian(UInt32.self, at: 0) % (8 << 20))
+        let frame = Array(bytes.dropFirst(4))
+        if let out = Zstd.decompress(frame, size: size) { check(out.count == size, "decompressed past the recorded size") }
+        if let out = PackedFrames.unpack(frame, size: Int64(size), check: XXH64.hash(Zstd.decompress(frame, size: size) ?? [])) {
+            check(out.count == size && Transcript.isWellFormed(out), "unpacked frames of another size, or malformed")
+        }
+    }
 
     // An envelope made of the bytes: 28 bytes of header fields, the rest as output chunks.
     var header = Array(bytes.prefix(28))

@@ -36,12 +36,12 @@ build() {
         return 0
     fi
     echo "building $t" >&2
-    # The flags of Package.swift: Swift 6 mode, SQLite and OpenSSL from their archives; lld keeps
+    # The flags of Package.swift: Swift 6 mode, SQLite, zstd and OpenSSL from their archives; lld keeps
     # the link quiet.
     if ! "$swiftc" -swift-version 6 -sanitize=fuzzer,address -parse-as-library -O -use-ld=lld \
-            -module-name Fuzz -I "$root/Sources/CSQLite" -I "$root/Sources/CPTY" -I "$root/Sources/COpenSSL" \
+            -module-name Fuzz -I "$root/Sources/CSQLite" -I "$root/Sources/CPTY" -I "$root/Sources/COpenSSL" -I "$root/Sources/CZstd" \
             "${core[@]}" "$root/fuzz/Support.swift" "$root/fuzz/$t.swift" \
-            -Xlinker -l:libsqlite3.a -Xlinker -l:libssl.a -Xlinker -l:libcrypto.a -Xlinker -lm \
+            -Xlinker -l:libsqlite3.a -Xlinker -l:libzstd.a -Xlinker -l:libssl.a -Xlinker -l:libcrypto.a -Xlinker -lm \
             -Xlinker --wrap=OPENSSL_cpuid_setup \
             -o "$bin.tmp" >"$out/logs/build-$t.log" 2>&1; then
         tail -40 "$out/logs/build-$t.log" >&2

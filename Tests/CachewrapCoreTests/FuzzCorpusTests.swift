@@ -50,6 +50,8 @@ import Testing
     @Test func envelopeSeedsDecode() throws {
         let files = try Self.files("envelope")
         #expect(files.contains { $0.seed })
+        #expect(files.contains { $0.seed && $0.bytes.count > 4 && $0.bytes[4] == RemoteEnvelope.packedVersion },
+                "a seed with packed frames, so the fuzzer starts from one")
         for file in files {
             let decoded = RemoteEnvelope.decode(file.bytes, cid: "bafkreifuzz")
             if file.seed, case .failure(let corruption) = decoded { Issue.record("\(file.name): \(corruption.message)") }
@@ -61,6 +63,7 @@ import Testing
         let cid = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
         let files = try Self.files("hotfile")
         #expect(files.contains { $0.seed })
+        #expect(files.contains { $0.seed && $0.bytes.prefix(4) == HotFile.packedMagic[...] }, "a seed with packed frames")
         for file in files where file.seed {
             var signed = file.bytes
             signed.appendLittleEndian(XXH64.hash(file.bytes, seed: AnswerCheck.seed(cid: cid)))

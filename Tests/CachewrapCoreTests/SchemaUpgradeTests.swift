@@ -2,8 +2,8 @@ import Testing
 
 @testable import CachewrapCore
 
-/// A version-4 store is upgraded in place to version 5: its entries and lifetime counters stay,
-/// and the tables version 5 added exist (docs/architecture.md, Store).
+/// A version-4 store is upgraded in place to the current version: its entries and lifetime
+/// counters stay, and the tables and columns versions 5 and 6 added exist (docs/architecture.md, Store).
 @Suite struct SchemaUpgradeTests {
     @Test func aVersion4StoreKeepsItsEntriesAndCounters() throws {
         let cache = StoreTests.TempCache()
@@ -12,11 +12,12 @@ import Testing
             try store.save(StoreTests.info("c1", transcript: StoreTests.transcript("one\n")),
                            transcript: StoreTests.transcript("one\n"), counting: [.misses: 3])
         }
-        // Back to version 4 as it was: without version 5's columns and tables.
+        // Back to version 4 as it was: without version 5's and 6's columns and tables.
         let db = try SQLiteDatabase(path: cache.location.databasePath)
         try db.execute("""
             DROP TABLE hourly; DROP TABLE refreshes;
             ALTER TABLE entries DROP COLUMN cost_micros; ALTER TABLE entries DROP COLUMN tokens;
+            DROP INDEX outputs_packed; ALTER TABLE outputs DROP COLUMN codec; ALTER TABLE outputs DROP COLUMN stored_size;
             PRAGMA user_version=4;
             """)
 
@@ -28,5 +29,6 @@ import Testing
         #expect(try upgraded.scalar("SELECT COUNT(*) FROM hourly") == 0)
         #expect(try upgraded.scalar("SELECT COUNT(*) FROM refreshes") == 0)
         #expect(try upgraded.scalar("SELECT SUM(cost_micros + tokens) FROM entries") == 0)
+        #expect(try upgraded.scalar("SELECT SUM(codec) FROM outputs") == 0)
     }
 }

@@ -37,6 +37,19 @@ import Testing
         #expect(TextColumns.share(0.0002) == "<0.1%" && TextColumns.share(0) == "0.0%" && TextColumns.share(0.5) == "50.0%")
     }
 
+    /// The store line says what packed outputs stand for, and only when packing saved bytes.
+    @Test func theStoreLineShowsWhatPackedBytesStandFor() {
+        var numbers = Self.numbers(["gh": CounterSet(values: [.hits: 1])])
+        numbers.entries = 12
+        numbers.bytes = 9_800_000
+        numbers.storedBytes = 1_200_000
+        let packed = Self.render(numbers).first { $0.hasPrefix("  store") } ?? ""
+        #expect(packed.contains("12 entries, \(ByteSize.format(1_200_000)) (stands for \(ByteSize.format(9_800_000)))"), "\(packed)")
+        numbers.storedBytes = numbers.bytes
+        let plain = Self.render(numbers).first { $0.hasPrefix("  store") } ?? ""
+        #expect(plain.contains("12 entries, \(ByteSize.format(9_800_000)) (") && !plain.contains("stands for"), "\(plain)")
+    }
+
     @Test func dollarsTokensAndRuns() {
         let lines = Self.render(Self.numbers([
             "claude": CounterSet(values: [.callsSaved: 3, .costSavedMicros: 150_000, .tokensSaved: 360]),

@@ -165,7 +165,7 @@ import Testing
 
         let doc = try Self.stats(env)
         let keys = CachewrapCore.Counter.allCases.map(\.rawValue)
-            + ["hit_rate", "entries", "bytes", "tools", "outbox_pending", "cost_saved_usd", "days"]
+            + ["hit_rate", "entries", "bytes", "stored_bytes", "tools", "outbox_pending", "cost_saved_usd", "days"]
         #expect(Set(doc.keys) == Set(keys), "\(doc.keys.sorted())")
     }
 }

@@ -59,7 +59,8 @@ struct Tiers {
                 counter = .remoteStale  // older than a mutation made here, whose mark may not have reached the server
             } else if let transcript = Transcript(frames: result.frames) {
                 do {
-                    try opened.save(entry(result, transcript), transcript: transcript, counting: [.remoteHits: 1])
+                    try opened.save(entry(result, transcript), transcript: transcript, spill: nil, counting: [.remoteHits: 1],
+                                    packed: PackedFrames(frames: result.frames, packed: result.packed))
                 } catch {
                     Console.warn("could not store the team cache's result: \(error.message)")
                     count([.remoteHits: 1], in: opened)
@@ -82,19 +83,21 @@ struct Tiers {
     /// Stores a successful run: its row, output and hot file in one transaction with `counting`,
     /// then (mode rw, with the scope's marks read before the run) queued for the team cache in
     /// the outbox, a local file, and sent by a detached flusher, so nobody waits for the network.
-    /// False when it could not be stored here (said in a warning).
+    /// False when it could not be stored here (said in a warning). The output is packed once,
+    /// for both.
     @discardableResult
     func keep(_ info: EntryInfo, _ outcome: RunOutcome, counting: [Counter: Int64], marks: [Int64]?) -> Bool {
         guard let opened = store.get() else { return false }
+        let packed = outcome.spill == nil ? PackedFrames(outcome.transcript.bytes) : nil
         do {
-            try opened.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting)
+            try opened.save(info, transcript: outcome.transcript, spill: outcome.spill, counting: counting, packed: packed)
         } catch {
             Console.warn("could not store the result: \(error.message)")
             return false
         }
         guard outcome.spill == nil, let marks, let remote, remote.settings.mode == .rw else { return true }
         let result = CachedResult(createdMs: info.createdMs, expiresMs: info.expiresMs, exitCode: info.exitCode,
-                                  durationMs: info.durationMs, frames: outcome.transcript.bytes)
+                                  durationMs: info.durationMs, frames: outcome.transcript.bytes, packed: packed?.packed)
         if remote.enqueue(info.cid, result: result, marks: marks) == .queued { RemoteTier.startFlusher() }
         return true
     }

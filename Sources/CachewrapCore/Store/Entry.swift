@@ -46,6 +46,9 @@ public struct CachedResult: Sendable {
     public var frames: [UInt8]
     /// The file holding an output too large for a row, streamed on replay.
     var blob: BlobRef?
+    /// `frames` packed (`PackedFrames`), when a tier had them so (a team cache value), so that
+    /// storing them here does not pack them again.
+    var packed: [UInt8]?
 }
 
 /// A large output's file and what it must be for its replay: the size and content check
@@ -72,6 +75,8 @@ struct NewEntry {
     var transcript: Transcript
     var spill: SpillFile?
     var counting: [Counter: Int64] = [:]
+    /// The transcript's frames packed already (to share with the team cache); nil: packed here.
+    var packed: PackedFrames?
 }
 
 /// What a lookup of one CID found in a tier (hot file or database row): nothing, an answer
@@ -95,7 +100,7 @@ extension Store {
     func lookup(_ cid: String) throws(CachewrapError) -> StoredAnswer {
         try wrap { () throws(SQLiteDatabase.Failure) in
             let stmt = try db.prepare("""
-                SELECT e.created_ms, e.expires_ms, e.exit_code, e.duration_ms, e.digest, o.frames, o.hash, o.size, o.check_value
+                SELECT e.created_ms, e.expires_ms, e.exit_code, e.duration_ms, e.digest, o.frames, o.hash, o.size, o.check_value, o.codec
                 FROM entries e JOIN outputs o ON o.id = e.output_id WHERE e.cid = ?
                 """)
             guard try stmt.bind(.text(cid)).step() else { return .missing }
@@ -107,11 +112,19 @@ extension Store {
                                               durationMs: result.durationMs, exitCode: result.exitCode,
                                               size: size, content: check)
             guard UInt64(bitPattern: stmt.int(4)) == binding else { return .damaged(.digestMismatch("the entry's row")) }
-            if stmt.isNull(5) {
+            switch (stmt.isNull(5), stmt.int(9)) {
+            case (true, 0):
                 result.blob = BlobRef(cache: location.directory, name: Hex.encode(stmt.blob(6)), size: size, check: check)
-            } else {
+            case (false, 0):
                 guard Int64(result.frames.count) == size else { return .damaged(.truncated("the stored output")) }
                 guard AnswerCheck.content(result.frames) == check else { return .damaged(.digestMismatch("the stored output")) }
+            case (false, 1):
+                guard let frames = PackedFrames.unpack(result.frames, size: size, check: check) else {
+                    return .damaged(.digestMismatch("the stored output"))
+                }
+                result.frames = frames
+            default:
+                return .damaged(.malformed("the stored output"))
             }
             return .found(result)
         }
@@ -124,8 +137,8 @@ extension Store {
     }
 
     func save(_ info: EntryInfo, transcript: Transcript, spill: SpillFile?,
-              counting: [Counter: Int64] = [:]) throws(CachewrapError) {
-        try save([NewEntry(info: info, transcript: transcript, spill: spill, counting: counting)])
+              counting: [Counter: Int64] = [:], packed: PackedFrames? = nil) throws(CachewrapError) {
+        try save([NewEntry(info: info, transcript: transcript, spill: spill, counting: counting, packed: packed)])
     }
 
     /// Stores (or replaces) entries in one transaction, then writes their hot files: rows first,
@@ -135,7 +148,8 @@ extension Store {
     func save(_ batch: [NewEntry]) throws(CachewrapError) {
         let contents = batch.map { entry in
             (hash: entry.spill?.digest() ?? SHA256.hash(entry.transcript.bytes),
-             check: entry.spill?.check() ?? AnswerCheck.content(entry.transcript.bytes))
+             check: entry.spill?.check() ?? AnswerCheck.content(entry.transcript.bytes),
+             packed: entry.spill == nil ? entry.packed ?? PackedFrames(entry.transcript.bytes) : nil)
         }
         let (hits, folded) = HitLog.take(directory: location.directory)
         defer { folded() }
@@ -144,7 +158,7 @@ extension Store {
                 try foldHits(hits)
                 let statements = try InsertStatements(db)
                 for (entry, content) in zip(batch, contents) {
-                    try insert(entry.info, hash: content.hash, check: content.check, transcript: entry.transcript,
+                    try insert(entry.info, hash: content.hash, check: content.check, packed: content.packed,
                                spill: entry.spill, using: statements)
                     if !entry.counting.isEmpty { try addCounters(tool: entry.info.tool, entry.counting) }
                 }
@@ -153,9 +167,8 @@ extension Store {
         for (entry, content) in zip(batch, contents) {
             let info = entry.info
             HotFile.write(cache: location.directory, cid: info.cid, createdMs: info.createdMs, expiresMs: info.expiresMs,
-                          durationMs: info.durationMs, exitCode: info.exitCode,
-                          frames: entry.spill == nil ? entry.transcript.bytes : nil,
-                          blob: entry.spill.map { BlobRef(cache: location.directory, name: Hex.encode(content.hash),
+                          durationMs: info.durationMs, exitCode: info.exitCode, output: content.packed,
+                          check: content.check, blob: entry.spill.map { BlobRef(cache: location.directory, name: Hex.encode(content.hash),
                                                           size: Int64($0.size), check: content.check) })
         }
     }
@@ -166,7 +179,9 @@ extension Store {
 
         init(_ db: SQLiteDatabase) throws(SQLiteDatabase.Failure) {
             previous = try db.prepare("SELECT \(ReplacedEntry.columns) FROM entries WHERE cid = ?")
-            output = try db.prepare("INSERT OR IGNORE INTO outputs(hash, size, check_value, frames) VALUES(?, ?, ?, ?)")
+            output = try db.prepare("""
+                INSERT OR IGNORE INTO outputs(hash, size, check_value, frames, codec, stored_size) VALUES(?, ?, ?, ?, ?, ?)
+                """)
             find = try db.prepare("SELECT id FROM outputs WHERE hash = ?")
             entry = try db.prepare("""
                 INSERT OR REPLACE INTO entries(cid, tool, operation, display, scope, scope_item, created_ms,
@@ -177,12 +192,14 @@ extension Store {
         }
     }
 
-    /// Writes one entry and its output inside the caller's transaction.
-    func insert(_ info: EntryInfo, hash: [UInt8], check: UInt64, transcript: Transcript,
+    /// Writes one entry and its output (`packed`, or the spill file's) inside the caller's
+    /// transaction.
+    func insert(_ info: EntryInfo, hash: [UInt8], check: UInt64, packed: PackedFrames?,
                 spill: SpillFile?, using s: InsertStatements) throws(SQLiteDatabase.Failure) {
         let replaced = try s.previous.bind(.text(info.cid)).step() ? ReplacedEntry(s.previous) : nil
-        let size = Int64(spill?.size ?? transcript.bytes.count)
-        try s.output.bind(.blob(hash), .int(size), .int(Int64(digest: check)), spill == nil ? .blob(transcript.bytes) : nil).run()
+        let size = Int64(spill?.size ?? packed?.frames.count ?? 0)
+        try s.output.bind(.blob(hash), .int(size), .int(Int64(digest: check)), packed.map { .blob($0.stored) },
+                          .int(packed?.codec ?? 0), packed?.packed.map { .int(Int64($0.count)) }).run()
         if let spill, db.changes > 0 {
             try makeBlobDirectory()
             guard spill.persist(as: blobPath(hash)) else {
@@ -211,26 +228,5 @@ extension Store {
         guard location.subdirectory("blobs") != nil else {
             throw SQLiteDatabase.Failure(code: SQLITE_IOERR, message: "cannot create \(location.directory)/blobs: \(errnoText(errno))")
         }
-    }
-
-    /// Deletes every output no entry points at any more (after removals), with their files.
-    func dropOrphanOutputs() throws(SQLiteDatabase.Failure) {
-        try dropOutputs(where: "NOT EXISTS (SELECT 1 FROM entries WHERE output_id = outputs.id)", [])
-    }
-
-    /// Deletes one output if nothing points at it: the cheap form for a single replaced entry.
-    func dropOutputIfOrphan(_ id: Int64) throws(SQLiteDatabase.Failure) {
-        try dropOutputs(where: "id = ?1 AND NOT EXISTS (SELECT 1 FROM entries WHERE output_id = ?1)", [.int(id)])
-    }
-
-    /// Deletes matching outputs; the blob files of large ones go too. A file whose removal
-    /// fails is only space: `gc` sweeps files no row names.
-    private func dropOutputs(where condition: String, _ values: [SQLiteValue?]) throws(SQLiteDatabase.Failure) {
-        let files = try db.prepare("SELECT hash FROM outputs WHERE frames IS NULL AND \(condition)")
-        try files.bind(values: values)
-        var paths: [String] = []
-        while try files.step() { paths.append(blobPath(files.blob(0))) }
-        try db.prepare("DELETE FROM outputs WHERE \(condition)").bind(values: values).run()
-        for path in paths { unlink(path) }
     }
 }

@@ -1,6 +1,7 @@
 import Glibc
 
-/// `gc --max-size`: least-recently-used entries go until the distinct outputs fit.
+/// `gc --max-size`: least-recently-used entries go until the distinct outputs fit, each counted
+/// by the bytes it takes (a packed one's `stored_size`, see `PackedFrames`).
 ///
 /// The store is walked from its least recently used end (`entries_by_use`, ties by CID) in
 /// batches, one transaction each, so memory stays bounded by a batch whatever the store's size,
@@ -29,7 +30,7 @@ extension Store {
     /// which the next `gc` settles.
     func evict(toFit maxBytes: Int64, batch: Int, unlinkChunk: Int = Store.unlinkChunk) throws(CachewrapError) -> Int {
         try wrap { () throws(SQLiteDatabase.Failure) in
-            var excess = try db.scalar("SELECT COALESCE(SUM(size), 0) FROM outputs") - maxBytes
+            var excess = try db.scalar("SELECT COALESCE(SUM(COALESCE(stored_size, size)), 0) FROM outputs") - maxBytes
             var evicted = 0
             while excess > 0 {
                 let (entries, freed) = try db.transaction { () throws(SQLiteDatabase.Failure) in
@@ -51,7 +52,7 @@ extension Store {
         // `last`: no other entry of the same output comes later in the order, so removing this
         // one (and, before it, every earlier one) frees the output.
         let scan = try db.prepare("""
-            SELECT e.cid, e.tool, e.output_id, o.size, o.frames IS NULL, o.hash,
+            SELECT e.cid, e.tool, e.output_id, COALESCE(o.stored_size, o.size), o.frames IS NULL, o.hash,
                    NOT EXISTS (SELECT 1 FROM entries r WHERE r.output_id = e.output_id AND r.cid <> e.cid
                                AND (r.last_used_ms, r.cid) > (e.last_used_ms, e.cid)) AS last, e.last_used_ms
             FROM entries e INDEXED BY entries_by_use JOIN outputs o ON o.id = e.output_id

@@ -12,11 +12,19 @@ import Glibc
 /// name is refused before a byte is replayed. Kind 0: the payload is the frames. Kind 1: the
 /// answer is a blob file; the payload is its hex name (64 bytes), its size (Int64) and its
 /// content check (UInt64), which the replay verifies over the whole blob first.
+///
+/// "CWH3" is the same with one more kind, written only for it, so every other hot file stays
+/// readable by a cachewrap that knows only CWH2. Kind 2: the frames packed (`PackedFrames`);
+/// the payload is their size (Int64), their content check (UInt64) and the zstd frame, which
+/// is unpacked into exactly that size and checked before the replay.
 enum HotFile {
     static let magic: [UInt8] = Array("CWH2".utf8)
+    static let packedMagic: [UInt8] = Array("CWH3".utf8)
     static let headerSize = 33
     static let trailerSize = 8
     static let blobPayloadSize = 64 + 8 + 8
+    /// Kind 2's size and content check, before its zstd frame.
+    static let packedHeaderSize = 8 + 8
     /// Outputs recorded in memory are copied inline; larger ones, spilled to a blob file while
     /// they ran, point at it. With a lower limit, an output between the two had no hot file and
     /// its hits opened the database (a 1 MiB hit took 3.6 ms instead of about 1.5).
@@ -28,11 +36,17 @@ enum HotFile {
     /// Writes (or replaces) the hot file of `cid` atomically. Best effort: without it, the next
     /// call is a miss.
     static func write(cache: String, cid: String, createdMs: Int64, expiresMs: Int64, durationMs: Int64,
-                      exitCode: Int32, frames: [UInt8]?, blob: BlobRef?) {
-        var bytes = magic
+                      exitCode: Int32, output: PackedFrames?, check: UInt64, blob: BlobRef?) {
+        var bytes = output?.packed == nil ? magic : packedMagic
         for value in [createdMs, expiresMs, durationMs] { bytes.appendLittleEndian(value) }
         bytes.appendLittleEndian(exitCode)
-        if let frames, frames.count <= inlineLimit {
+        if let output, output.frames.count <= inlineLimit, let packed = output.packed {
+            bytes.reserveCapacity(headerSize + packedHeaderSize + packed.count + trailerSize)
+            bytes.append(2)
+            bytes.appendLittleEndian(Int64(output.frames.count))
+            bytes.appendLittleEndian(check)
+            bytes += packed
+        } else if let frames = output?.frames, frames.count <= inlineLimit {
             bytes.reserveCapacity(headerSize + frames.count + trailerSize)
             bytes.append(0)
             bytes += frames
@@ -56,16 +70,16 @@ enum HotFile {
         guard fd >= 0 else { return .missing }
         defer { close(fd) }
         if let why = CacheTrust.problem(file: fd, path: path) { return .damaged(.untrusted(why)) }
-        guard let bytes = FileIO.read(fd, limit: inlineLimit + headerSize + trailerSize) else { return .missing }
+        guard let bytes = FileIO.read(fd, limit: inlineLimit + headerSize + packedHeaderSize + trailerSize) else { return .missing }
         return decode(consume bytes, cid: cid, cache: cache)
     }
 
     /// Parses and checks a hot file's bytes. The frames are cut out of the file's own array in
     /// place: a copy would touch another megabyte of fresh pages on a large hit.
     static func decode(_ bytes: consuming [UInt8], cid: String, cache: String) -> StoredAnswer {
-        guard bytes.count >= headerSize + trailerSize, Array(bytes[0..<4]) == magic else {
-            return .damaged(.malformed("the hot file"))
-        }
+        guard bytes.count >= headerSize + trailerSize else { return .damaged(.malformed("the hot file")) }
+        let packed = Array(bytes[0..<4]) == packedMagic
+        guard packed || Array(bytes[0..<4]) == magic else { return .damaged(.malformed("the hot file")) }
         let end = bytes.count - trailerSize
         let stored = bytes.littleEndian(UInt64.self, at: end)
         let actual = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<end]), seed: AnswerCheck.seed(cid: cid)) }
@@ -75,6 +89,13 @@ enum HotFile {
                                   exitCode: bytes.littleEndian(Int32.self, at: 28),
                                   durationMs: bytes.littleEndian(Int64.self, at: 20), frames: [])
         switch bytes[32] {
+        case 2 where packed && end - headerSize > packedHeaderSize:
+            let size = bytes.littleEndian(Int64.self, at: headerSize)
+            guard size <= inlineLimit, let frames = bytes.withUnsafeBytes({
+                PackedFrames.unpack(UnsafeRawBufferPointer(rebasing: $0[headerSize + packedHeaderSize..<end]), size: size,
+                                    check: bytes.littleEndian(UInt64.self, at: headerSize + 8))
+            }) else { return .damaged(.digestMismatch("the hot file's packed frames")) }
+            result.frames = frames
         case 0:
             bytes.removeLast(trailerSize)
             bytes.removeFirst(headerSize)

@@ -13,7 +13,11 @@ public final class Store {
     /// `tokens`), and how each re-run after expiry compared with the answer it replaced
     /// (`refreshes`), for `stats --since` and `stats --advice`. Added to a version-4 store in
     /// place (the ALTERs in `open`), so the lifetime counters survive the upgrade.
-    static let schemaVersion: Int64 = 5
+    /// Version 6: an output larger than `PackedFrames.threshold` may be stored packed
+    /// (`codec` 1, zstd; `stored_size` the bytes it takes; `outputs_packed` indexes those), its size and digests still those of
+    /// the frames. Added to a version-4 or -5 store in place (`sinceVersion5`); a version-5
+    /// cachewrap reading a packed row finds its size wrong and drops it, never replays it.
+    static let schemaVersion: Int64 = 6
     /// The WAL length (in pages) past which a writer checkpoints. A miss writes about 8 pages,
     /// so this is a checkpoint (three fsyncs) every 16 or so misses, while every process that
     /// opens the store re-reads at most this much WAL (0.1–0.2 ms). 128 measured best of 16, 32,
@@ -26,7 +30,9 @@ public final class Store {
             hash BLOB NOT NULL UNIQUE,
             size INTEGER NOT NULL,
             check_value INTEGER NOT NULL,
-            frames BLOB
+            frames BLOB,
+            codec INTEGER NOT NULL DEFAULT 0,
+            stored_size INTEGER
         );
         CREATE TABLE IF NOT EXISTS entries(
             cid TEXT PRIMARY KEY,
@@ -52,6 +58,7 @@ public final class Store {
         CREATE INDEX IF NOT EXISTS entries_by_scope ON entries(scope, scope_item);
         CREATE INDEX IF NOT EXISTS entries_by_output ON entries(output_id);
         CREATE INDEX IF NOT EXISTS entries_by_use ON entries(last_used_ms);
+        CREATE INDEX IF NOT EXISTS outputs_packed ON outputs(id) WHERE stored_size IS NOT NULL;
         CREATE TABLE IF NOT EXISTS counters(
             tool TEXT NOT NULL,
             name TEXT NOT NULL,
@@ -79,6 +86,15 @@ public final class Store {
             age_ms INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS refreshes_by_operation ON refreshes(tool, operation, at_ms);
+        """
+
+    /// What version 6 added to version 5's `outputs` (the full schema has them already). The
+    /// partial index holds the packed outputs alone, so `stats` finds them without reading the
+    /// table (a gigabyte of rows at 1,000,000 entries).
+    static let sinceVersion5 = """
+        ALTER TABLE outputs ADD COLUMN codec INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outputs ADD COLUMN stored_size INTEGER;
+        CREATE INDEX IF NOT EXISTS outputs_packed ON outputs(id) WHERE stored_size IS NOT NULL;
         """
 
     /// Opens the store, creating it on first use. A damaged database is moved aside and a new one
@@ -116,11 +132,14 @@ public final class Store {
                 // Re-checked under the write lock: another process may have just done it.
                 let current = try db.scalar("PRAGMA user_version")
                 guard current < schemaVersion else { return }
-                if current == 4 {
-                    try db.execute("""
-                        ALTER TABLE entries ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
-                        ALTER TABLE entries ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
-                        """ + sinceVersion4)
+                if current == 4 || current == 5 {
+                    if current == 4 {
+                        try db.execute("""
+                            ALTER TABLE entries ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
+                            ALTER TABLE entries ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+                            """ + sinceVersion4)
+                    }
+                    try db.execute(sinceVersion5)
                 } else {
                     // Older versions lack the digests (and version 1 kept every output in one
                     // blob); a cache is cheap to lose, so an old one is dropped, not migrated.

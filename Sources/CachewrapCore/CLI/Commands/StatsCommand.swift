@@ -41,12 +41,13 @@ enum StatsCommand {
         var total = CounterSet()
         for (_, set) in perTool { total.add(set) }
         let tools = Set(perTool.keys).union(sizes.keys.filter { tool == nil || $0 == tool })
-        let totalSize = tools.reduce((entries: Int64(0), bytes: Int64(0))) { acc, tool in
-            let s = sizes[tool] ?? (0, 0)
-            return (acc.entries + s.entries, acc.bytes + s.bytes)
+        let totalSize = tools.reduce((entries: Int64(0), bytes: Int64(0), stored: Int64(0))) { acc, tool in
+            let s = sizes[tool] ?? (0, 0, 0)
+            return (acc.entries + s.entries, acc.bytes + s.bytes, acc.stored + s.stored)
         }
         return StatsReport.Numbers(total: total, perTool: perTool, sizes: sizes, tools: tools.sorted(),
-                                   entries: totalSize.entries, bytes: totalSize.bytes, topOperations: [])
+                                   entries: totalSize.entries, bytes: totalSize.bytes, storedBytes: totalSize.stored,
+                                   topOperations: [])
     }
 
     /// The team cache's rows of the report, when a remote is configured now or has left a trace

@@ -1,6 +1,7 @@
 /// The document `cachewrap stats --json` prints, a contract (docs/architecture.md, Command line):
 /// fields are added, never renamed. Every counter by its name, for the totals and under `tools`
-/// for each tool, with `hit_rate`, `entries`, `bytes` and `cost_saved_usd` (the micro-dollars
+/// for each tool, with `hit_rate`, `entries`, `bytes`, `stored_bytes` (what those bytes take
+/// in the store, fewer when packed) and `cost_saved_usd` (the micro-dollars
 /// as dollars); `outbox_pending`; `days`, one object per day of the report (`StatsHistory`);
 /// `since_ms`, the start of the first hour counted, with `--since`; and for a tool whose
 /// service limits requests per hour, `hourly_limit`: its last hour against that limit.
@@ -9,12 +10,13 @@ struct StatsJSON {
     let outboxPending: Int
 
     var document: JSONValue {
-        var doc = Self.counters(numbers.total, entries: numbers.entries, bytes: numbers.bytes)
+        var doc = Self.counters(numbers.total, entries: numbers.entries, bytes: numbers.bytes, stored: numbers.storedBytes)
         let shares = numbers.history.limitShares(numbers.tools)
         var tools: [String: JSONValue] = [:]
         for tool in numbers.tools {
-            let size = numbers.sizes[tool] ?? (0, 0)
-            var toolDoc = Self.counters(numbers.perTool[tool] ?? CounterSet(), entries: size.entries, bytes: size.bytes)
+            let size = numbers.sizes[tool] ?? (0, 0, 0)
+            var toolDoc = Self.counters(numbers.perTool[tool] ?? CounterSet(), entries: size.entries, bytes: size.bytes,
+                                        stored: size.stored)
             if let share = shares.first(where: { $0.tool == tool }) {
                 toolDoc["hourly_limit"] = .object([
                     "name": .string(share.limit.name), "requests": .int(share.limit.requests),
@@ -30,13 +32,14 @@ struct StatsJSON {
         return .object(doc)
     }
 
-    static func counters(_ set: CounterSet, entries: Int64, bytes: Int64) -> [String: JSONValue] {
+    static func counters(_ set: CounterSet, entries: Int64, bytes: Int64, stored: Int64) -> [String: JSONValue] {
         var doc: [String: JSONValue] = [:]
         for counter in Counter.allCases { doc[counter.rawValue] = .int(set[counter]) }
         doc["hit_rate"] = rounded(set.hitRate)
         doc["cost_saved_usd"] = dollars(set[.costSavedMicros])
         doc["entries"] = .int(entries)
         doc["bytes"] = .int(bytes)
+        doc["stored_bytes"] = .int(stored)
         return doc
     }
 

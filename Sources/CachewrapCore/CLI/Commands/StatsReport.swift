@@ -7,10 +7,12 @@ struct StatsReport {
     struct Numbers {
         var total: CounterSet
         var perTool: [String: CounterSet]
-        var sizes: [String: (entries: Int64, bytes: Int64)]
+        var sizes: [String: (entries: Int64, bytes: Int64, stored: Int64)]
         var tools: [String]
         var entries: Int64
+        /// What the stored outputs stand for, and the bytes they take (smaller when packed).
         var bytes: Int64
+        var storedBytes: Int64 = 0
         var topOperations: [OperationStat]
         /// The team cache's rows; nil hides them (no remote configured and nothing ever counted).
         var remote: Remote?
@@ -57,12 +59,18 @@ struct StatsReport {
             ("retries", "\(t[.retries]) (\(t[.recoveredByRetry]) recovered)"),
             ("stale served", "\(t[.staleServed])"),
             ("passthrough", "\(t[.passthrough]) (not cacheable: ran as is)"),
-            ("store", "\(plural(numbers.entries, "entry", "entries")), \(ByteSize.format(numbers.bytes))"
+            ("store", "\(plural(numbers.entries, "entry", "entries")), \(storeSize)"
                 + " (\(t[.expirations]) expired, \(t[.evictions]) evicted, "
                 + style.paint("\(t[.damaged]) damaged", t[.damaged] > 0 ? .warning : .faint) + ")"),
         ]
         return [style.paint("cachewrap stats", .heading) + window()]
             + (rows + remoteRows()).map { "  " + TextColumns.pad($0.0, 14) + $0.1 }
+    }
+
+    /// `1.2 MB`, or `1.2 MB (stands for 9.8 MB)` when packing made the stored bytes fewer.
+    private var storeSize: String {
+        guard numbers.storedBytes < numbers.bytes else { return ByteSize.format(numbers.bytes) }
+        return "\(ByteSize.format(numbers.storedBytes)) (stands for \(ByteSize.format(numbers.bytes)))"
     }
 
     /// The team cache's counters, pending writes and last error (issue 7), so a person sees a
@@ -100,7 +108,7 @@ struct StatsReport {
         var lines = [style.paint(header, .heading)]
         for tool in numbers.tools {
             let set = numbers.perTool[tool] ?? CounterSet()
-            let size = numbers.sizes[tool] ?? (0, 0)
+            let size = numbers.sizes[tool] ?? (0, 0, 0)
             // The bar is 8 characters; pad the percentage after it so the row stays aligned.
             let rate = style.bar(set.hitRate) + " " + TextColumns.pad(TextColumns.percent(set.hitRate), 6, right: true)
             lines.append(TextColumns.pad(tool, w.tool) + TextColumns.pad("\(set[.hits])", w.count, right: true)
