@@ -146,8 +146,9 @@ extension Store {
     /// Entries and output bytes per tool, for `stats` (an output shared by two tools counts for
     /// both): the bytes the outputs stand for, and the bytes they are stored in (packed ones
     /// smaller, see `PackedFrames`; the rest as many as they stand for). What packing saved is
-    /// summed over the packed outputs alone (`outputs_packed`, then `entries_by_output`): a join
-    /// of every entry with its output read the whole table and tripled `stats` at 1,000,000 entries.
+    /// summed over the packed outputs alone: `outputs_packed` first (CROSS JOIN keeps SQLite to
+    /// that order), then `entries_by_output`. Any join that starts from the entries costs a
+    /// lookup per entry: `stats` took 2.6 s instead of 0.8 at 1,000,000 entries.
     public func sizeByTool() throws(CachewrapError) -> [String: (entries: Int64, bytes: Int64, stored: Int64)] {
         try wrap { () throws(SQLiteDatabase.Failure) in
             let stmt = try db.prepare("""
@@ -158,7 +159,7 @@ extension Store {
             while try stmt.step() { out[stmt.text(0)] = (stmt.int(1), stmt.int(2), stmt.int(2)) }
             let saved = try db.prepare("""
                 SELECT e.tool, SUM(e.stdout_bytes + e.stderr_bytes - o.stored_size)
-                FROM outputs o INDEXED BY outputs_packed JOIN entries e ON e.output_id = o.id
+                FROM outputs o INDEXED BY outputs_packed CROSS JOIN entries e ON e.output_id = o.id
                 WHERE o.stored_size IS NOT NULL GROUP BY e.tool
                 """)
             while try saved.step() { out[saved.text(0)]?.stored -= saved.int(1) }
