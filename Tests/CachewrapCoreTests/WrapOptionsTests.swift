@@ -42,6 +42,17 @@ import Testing
         #expect(d.quiet)
     }
 
+    @Test func revalidation() throws {
+        #expect(try Self.parse(["--revalidate", "gh"]).0.revalidate == true)
+        #expect(try Self.parse(["--no-revalidate", "--ttl", "1s", "gh"]).0.revalidate == false)
+        #expect(try Self.parse(["--revalidate", "--revalidate", "gh"]).0.revalidate == true)
+        #expect(Self.failure(["--revalidate", "--no-revalidate", "gh"])?.exitCode == 64)
+        for other in ["--refresh", "--no-cache", "--offline"] {
+            #expect(Self.failure(["--revalidate", other, "gh"])?.message.contains("--revalidate") == true)
+        }
+        #expect(Self.failure(["--revalidate=yes", "gh"]) == .unknownOption("--revalidate=yes"))
+    }
+
     @Test func defaultsAreEmpty() throws {
         let (options, index) = try Self.parse(["gh", "--ttl", "5m"])
         #expect(options == WrapOptions())

@@ -2,14 +2,20 @@ extension CachedRun {
     /// Runs the tool with retries and settles the outcome: store it, answer with the expired
     /// entry (stale-if-error), or pass the failure through unchanged.
     func execute(key: InvocationKey, plan: Plan, tiers: Tiers, stdin: ToolStdin, terminal: TerminalShape,
-                 expired: CachedResult? = nil, dropped: Dropped = .none, marks: [Int64]? = nil) -> Int32 {
+                 expired: CachedResult? = nil, renewable: CachedResult? = nil, dropped: Dropped = .none,
+                 marks: [Int64]? = nil) -> Int32 {
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         let fallback = expired.flatMap { plan.mayStandIn($0, nowMs: Clock.nowMs()) ? $0 : nil }
-        let loop = AttemptLoop(policy: policy, retries: plan.retries, backoff: plan.backoff, staleFallback: fallback != nil,
-                               holdOutput: true) { holdBack in
-            ChildProcess(path: toolPath, arguments: request.commandLine, stdin: stdin, terminal: terminal,
+        let conditional = plan.revalidates ? decision.revalidation.request : nil
+        let validator = conditional == nil ? nil : renewable.flatMap(storedValidator(tiers))
+        let arguments = conditional.map { [Argument(request.tool)] + $0.arguments(request.arguments, validator: validator) }
+        // A conditional run's output is held back to the end, so a 304's never reaches the user.
+        let loop = AttemptLoop(policy: policy, retries: plan.retries, backoff: plan.backoff,
+                               staleFallback: fallback != nil || validator != nil, holdOutput: true) { holdBack in
+            ChildProcess(path: toolPath, arguments: arguments ?? request.commandLine, stdin: stdin, terminal: terminal,
                          recordLimit: plan.recordLimit, holdBack: holdBack,
-                         spillDirectory: tiers.cache, whileStarting: { _ = tiers.store.get() })
+                         spillDirectory: tiers.cache, whileStarting: { _ = tiers.store.get() },
+                         headFilter: conditional.map { ResponseHeadFilter(keepsHead: $0.keepsHead) })
         }
         // An entry's time is when its run started: a mutation of its scope that ends after this
         // moment may have changed what the run saw (`ScopeMarks`).
@@ -20,6 +26,10 @@ extension CachedRun {
         } catch {
             Console.error(error.message)
             return error.exitCode
+        }
+        if let validator, let renewable, result.outcome.responseHead?.status == 304, result.outcome.interruptedBy == nil {
+            return renew(renewable, validator: validator, result: result, key: key, plan: plan, tiers: tiers,
+                         startedMs: startedMs, expired: expired != nil, marks: marks)
         }
         let outcome = result.outcome
         var counting: [Counter: Int64] = [.callsMade: Int64(result.retriesMade + 1), .retries: Int64(result.retriesMade)]
@@ -64,6 +74,7 @@ extension CachedRun {
                              stdoutBytes: outcome.stdoutCount, stderrBytes: outcome.stderrCount)
             // An output that spilled to disk is only its head in memory, and no LLM's JSON anyway.
             if outcome.spill == nil { info = priced(info, outcome.transcript) }
+            if conditional != nil, let head = outcome.responseHead, (200..<300).contains(head.status) { info.validator = head.validator }
             if !tiers.keep(info, outcome, counting: counting, marks: marks) { unstored = "the store failed" }
         } else {
             tiers.count(counting)

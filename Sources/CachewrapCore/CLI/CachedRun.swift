@@ -25,6 +25,9 @@ struct CachedRun {
 
     func run() -> Int32 {
         let plan = Plan(options: request.options, decision: decision)
+        if plan.revalidatesFresh, let why = decision.revalidation.whyNot {
+            Console.notice("--revalidate: this call cannot be revalidated (\(why)); running \(policy.tool) in full")
+        }
         // `--no-cache` never touches stdin: the tool reads ours, whatever it is.
         let stdin = plan.records ? request.readStdin(decision) : StdinSource.none
         if let why = stdin.uncachedReason {
@@ -42,9 +45,13 @@ struct CachedRun {
                           store: LazyStore(location: location, tool: policy.tool),
                           remote: plan.records ? RemoteTier.remote(cacheDirectory: location.directory) : nil, tool: policy.tool)
         var expired: CachedResult?
+        /// The answer a conditional request may renew: an expired one, or with `--revalidate` a fresh one.
+        var renewable: CachedResult?
         var dropped = Dropped.none
         if plan.looksUp {
             switch tiers.local() {
+            case .fresh(let cached) where plan.revalidatesFresh:
+                renewable = cached
             case .fresh(let cached):
                 if let status = replayFresh(cached, plan: plan, tiers: tiers, keyedStdin: stdin.keyedBytes != nil,
                                             terminal: terminal) { return status }
@@ -55,6 +62,7 @@ struct CachedRun {
                     return status
                 }
                 expired = cached
+                renewable = cached
             case .superseded:
                 HotFile.remove(cache: tiers.cache, cid: key.cid)
                 dropped = .superseded
@@ -84,18 +92,19 @@ struct CachedRun {
         if flight == nil && plan.background { return 0 }
         // Checked again under the lock: a run that finished between our lookup and the lock has
         // already stored the answer.
-        if plan.looksUp, case .fresh(let cached) = tiers.local(), let status = tiers.lookup.replay(cached, cache: tiers.cache) {
+        if plan.looksUp, !plan.revalidatesFresh, case .fresh(let cached) = tiers.local(),
+           let status = tiers.lookup.replay(cached, cache: tiers.cache) {
             return status
         }
         let marks: [Int64]?
         let fromTeam = { priced(entry(for: key, result: $0, transcript: $1), $1) }
-        switch tiers.team(fromTeam, wantsValue: plan.looksUp && !plan.background) {
+        switch tiers.team(fromTeam, wantsValue: plan.looksUp && !plan.background && !plan.revalidatesFresh) {
         case .replayed(let status): return status
         case .run(let read): marks = read
         }
         return withExtendedLifetime(flight) {
             execute(key: key, plan: plan, tiers: tiers, stdin: stdin.toolStdin, terminal: terminal, expired: expired,
-                    dropped: dropped, marks: marks)
+                    renewable: renewable, dropped: dropped, marks: marks)
         }
     }
 

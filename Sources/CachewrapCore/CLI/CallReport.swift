@@ -20,6 +20,9 @@ struct CallReport: Equatable {
         case offline
         /// Run, retried on transient failures, never stored: downloads, and stdin that cannot be keyed.
         case uncached
+        /// A stored answer the server confirmed unchanged (HTTP 304 to a conditional request):
+        /// replayed, and fresh again.
+        case revalidated
     }
 
     /// The event log's schema version: it changes when a field changes meaning, not when one is added.
@@ -52,6 +55,8 @@ struct CallReport: Equatable {
         case .hit: parts = [detail, ageMs.map { "age " + Self.age($0) }, "saved " + Self.time(savedMs)].compactMap { $0 }
         case .stale: parts = [ageMs.map { "age " + Self.age($0) }, detail].compactMap { $0 }
         case .miss, .uncached: parts = [durationMs.map { "ran " + Self.time($0) }, detail].compactMap { $0 }
+        case .revalidated:
+            parts = [ageMs.map { "age " + Self.age($0) }, durationMs.map { "not modified, asked in " + Self.time($0) }, detail].compactMap { $0 }
         case .passthrough, .offline: parts = [detail, durationMs.map { "ran " + Self.time($0) }].compactMap { $0 }
         }
         // A miss says its failure as why it was not stored; replays and --offline give a stored

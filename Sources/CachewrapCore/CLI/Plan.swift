@@ -27,6 +27,12 @@ struct Plan: Equatable {
     var backoff: Backoff
     /// Outputs larger than this are shown, not stored.
     var recordLimit: Int
+    /// Whether a call whose policy allows it may read the response's validators and send a
+    /// conditional request (docs/architecture.md, Revalidation): not with `--no-revalidate`,
+    /// nor with `--no-cache`, whose run is the tool's alone.
+    var revalidates: Bool
+    /// `--revalidate`: a fresh answer is asked about too, instead of replayed.
+    var revalidatesFresh: Bool
 
     /// How long after expiry an entry may still answer when the tool fails (docs/architecture.md, Retries).
     static let defaultStaleIfErrorSeconds: Int64 = 86_400
@@ -43,6 +49,8 @@ struct Plan: Equatable {
         retries = options.retries ?? CachedRun.environmentRetries() ?? decision.retries
         backoff = .fromEnvironment()
         recordLimit = CachedRun.maxEntryBytes()
+        revalidates = records && options.revalidate != false
+        revalidatesFresh = options.revalidate == true
     }
 
     /// Whether a run that failed may be answered by `expired` instead: within the stale-if-error

@@ -11,6 +11,9 @@ public struct WrapOptions: Equatable, Sendable {
     public var quiet = false
     /// `--status`: one line on stderr saying how the call ended (see `CallReporter`).
     public var status = false
+    /// `--revalidate` (true: ask the server about a fresh answer too) or `--no-revalidate`
+    /// (false: never send a conditional request); nil: revalidate what has expired.
+    public var revalidate: Bool?
     /// Extra environment variables the generic policy keys on (`--env NAME`).
     public var keyEnv: [String] = []
 
@@ -60,15 +63,22 @@ extension WrapOptions {
             case "--offline": options.offline = true
             case "--quiet": options.quiet = true
             case "--status": options.status = true
+            case "--revalidate", "--no-revalidate":
+                let wanted = name == "--revalidate"
+                guard options.revalidate ?? wanted == wanted else { throw .usage("--revalidate and --no-revalidate contradict each other") }
+                options.revalidate = wanted
             default: throw .unknownOption(arg)
             }
-            if inline != nil, ["--refresh", "--no-cache", "--offline", "--quiet", "--status"].contains(name) {
+            if inline != nil, ["--refresh", "--no-cache", "--offline", "--quiet", "--status", "--revalidate", "--no-revalidate"].contains(name) {
                 throw .unknownOption(arg)
             }
             i += 1
         }
         if options.offline && (options.refresh || options.noCache) {
             throw .usage("--offline never runs the tool, so it cannot go with --refresh or --no-cache")
+        }
+        if options.revalidate == true && (options.refresh || options.noCache || options.offline) {
+            throw .usage("--revalidate asks the server whether the cached answer changed, so it cannot go with --refresh, --no-cache or --offline")
         }
         return (options, i)
     }

@@ -97,6 +97,8 @@ public struct Decision: Sendable, Equatable {
     /// Where secrets hide in the argv (`-H "Authorization: ..."`, `--token X`, URL userinfo):
     /// the policy's table, read by the key (salted digests) and the display (`<redacted>`).
     public var redaction = RedactionTable.standard
+    /// Whether an expired answer can be renewed by asking the server instead of a full run.
+    public var revalidation = Revalidation.unsupported
 
     public init(_ commandClass: CommandClass, _ reason: String, operation: String) {
         self.commandClass = commandClass

@@ -88,6 +88,7 @@ public enum GhPolicy {
         spec.identityFiles = { [hostsFile($0)] }
         spec.context = context
         spec.scope = GhScope.of
+        spec.revalidation = GhRevalidation.of
         spec.keysStdin = { shape in shape.args.contains("-") || shape.args.contains { $0.hasSuffix("@-") } }
         spec.transient = ["(HTTP 429)", "(HTTP 500)", "(HTTP 502)", "(HTTP 503)", "(HTTP 504)", "HTTP 502:",
                           "HTTP 503:", "HTTP 504:", "API rate limit exceeded", "secondary rate limit",

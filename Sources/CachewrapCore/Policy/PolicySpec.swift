@@ -49,6 +49,8 @@ public struct PolicySpec: Sendable {
     /// The service's hourly request limit, for `stats` to say how much of it the last hour's
     /// saved calls stand for; nil where no such limit binds a user.
     public var hourlyLimit: HourlyLimit?
+    /// Whether an expired answer can be renewed by a conditional request (gh api's ETags).
+    public var revalidation: @Sendable (ArgvShape, Invocation) -> Revalidation = { _, _ in .unsupported }
 
     public init(tool: String, rules: [Rule]) {
         self.tool = tool
@@ -80,6 +82,7 @@ public struct PolicySpec: Sendable {
         decision.context = context(shape, invocation)
         decision.keysStdin = keysStdin(shape)
         decision.redaction = redaction
+        decision.revalidation = revalidation(shape, invocation)
         return decision
     }
 

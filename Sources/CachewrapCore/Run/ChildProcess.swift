@@ -23,6 +23,8 @@ public struct RunOutcome: Sendable {
     var overLimitBytes: Int? = nil
     /// Bytes the tool wrote on stdout and stderr, recorded or not (for the call's report).
     var outputBytes = 0
+    /// The HTTP response head read off stdout (`gh api --include`, see `ResponseHeadFilter`).
+    var responseHead: ResponseHead? = nil
 
     /// Bytes the tool wrote on stdout and stderr, whether recorded in memory or spilled.
     var stdoutCount: Int { spill?.stdoutCount ?? transcript.stdoutCount }
@@ -89,6 +91,9 @@ struct ChildProcess {
     /// tool's own start-up (exec, dynamic loading) on another core. Output waits in the pipe
     /// meanwhile, so nothing is lost or reordered.
     var whileStarting: (() -> Void)? = nil
+    /// Reads (and unless the user asked for it, removes) the response head gh prints first
+    /// under `--include`, for a call that may be revalidated.
+    var headFilter: ResponseHeadFilter? = nil
 
     func run() throws(CachewrapError) -> RunOutcome {
         // A closed reader must show up as EPIPE from write, not kill cachewrap mid-recording;
@@ -138,7 +143,7 @@ struct ChildProcess {
         whileStarting?()
         // Without a pty the tool writes to our terminal directly: nothing may be held back then.
         var pump = OutputPump(recordLimit: recordLimit, holdBack: out.recorded ? holdBack : 0, stdin: stdin,
-                              spillDirectory: spillDirectory)
+                              spillDirectory: spillDirectory, headFilter: headFilter)
         pump.run(out: out.read, err: err?.read ?? -1, input: input?.write)
         let status = Spawn.wait(pid).status
         let interruptedBy = SignalForwarding.end()
@@ -152,6 +157,7 @@ struct ChildProcess {
         outcome.writeFailure = pump.writeFailure
         outcome.overLimitBytes = pump.overLimit ? pump.outputBytes : nil
         outcome.outputBytes = pump.outputBytes
+        outcome.responseHead = pump.headFilter?.head
         return outcome
     }
 

@@ -32,13 +32,17 @@ struct OutputPump {
     private(set) var overLimit = false
     /// Bytes read from the tool's stdout and stderr, recorded or not.
     private(set) var outputBytes = 0
+    /// Reads the response head off the start of stdout (`gh api --include`) before anything
+    /// else sees those bytes; nil for every other run.
+    private(set) var headFilter: ResponseHeadFilter?
 
-    init(recordLimit: Int, holdBack: Int, stdin: ToolStdin, spillDirectory: String?) {
+    init(recordLimit: Int, holdBack: Int, stdin: ToolStdin, spillDirectory: String?, headFilter: ResponseHeadFilter? = nil) {
         self.recordLimit = recordLimit
         self.holdBack = holdBack
         self.stdin = stdin
         self.spillDirectory = spillDirectory
         self.shown = holdBack == 0
+        self.headFilter = headFilter
     }
 
     /// Runs until both outputs end (EOF on a pipe, EIO on a pty master). An fd is closed only
@@ -63,7 +67,10 @@ struct OutputPump {
                 let n = buffer.withUnsafeMutableBytes { read(fds[i].fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 let delivered = n > 0 && buffer.withUnsafeBytes { raw in
-                    take(stream: UInt8(i + 1), UnsafeRawBufferPointer(rebasing: raw[0..<n]))
+                    pass(stream: UInt8(i + 1), UnsafeRawBufferPointer(rebasing: raw[0..<n]))
+                }
+                if i == 0, n <= 0, let rest = headFilter?.finish(), !rest.isEmpty {
+                    _ = rest.withUnsafeBytes { take(stream: 1, $0) }
                 }
                 if !delivered {
                     // End of this stream, or our reader went away (`| head`): close the tool's
@@ -74,6 +81,12 @@ struct OutputPump {
                 }
             }
         }
+    }
+
+    /// A chunk as read, through the head filter when it is stdout and there is one.
+    private mutating func pass(stream: UInt8, _ chunk: UnsafeRawBufferPointer) -> Bool {
+        guard stream == 1, let passed = headFilter?.take(chunk) else { return take(stream: stream, chunk) }
+        return passed.isEmpty || passed.withUnsafeBytes { take(stream: stream, $0) }
     }
 
     /// Records a chunk and shows it (now, or later when held back); false when the user's end

@@ -20,6 +20,8 @@ public enum Counter: String, CaseIterable, Sendable {
     /// they used: each replay saved that much again (`AnswerCost`).
     case costSavedMicros = "cost_saved_micros"
     case tokensSaved = "tokens_saved"
+    /// Expired answers a server confirmed unchanged (HTTP 304), replayed and renewed.
+    case revalidated
 }
 
 /// One tool's (or the total's) counters, plus the store's size for the totals.

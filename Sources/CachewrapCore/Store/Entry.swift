@@ -23,6 +23,8 @@ public struct EntryInfo: Sendable, Equatable {
     /// replay adds them to `cost_saved_micros` and `tokens_saved`. 0 where there is no price.
     public var costMicros: Int64 = 0
     public var tokens: Int64 = 0
+    /// The server's ETag and Last-Modified for this answer, when it can be revalidated.
+    public var validator: Validator?
 
     public init(cid: String, tool: String, operation: String, display: String, scope: Scope,
                 createdMs: Int64, expiresMs: Int64, exitCode: Int32, durationMs: Int64,
@@ -186,8 +188,8 @@ extension Store {
             entry = try db.prepare("""
                 INSERT OR REPLACE INTO entries(cid, tool, operation, display, scope, scope_item, created_ms,
                     expires_ms, exit_code, duration_ms, hits, last_used_ms, stdout_bytes, stderr_bytes, output_id, digest,
-                    cost_micros, tokens)
-                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
+                    cost_micros, tokens, etag, last_modified)
+                VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         }
     }
@@ -215,7 +217,8 @@ extension Store {
                          .int(Int64(digest: AnswerCheck.binding(cid: info.cid, createdMs: info.createdMs,
                                                                 expiresMs: info.expiresMs, durationMs: info.durationMs,
                                                                 exitCode: info.exitCode, size: size, content: check))),
-                         .int(info.costMicros), .int(info.tokens)).run()
+                         .int(info.costMicros), .int(info.tokens), info.validator?.etag.map { .text($0) },
+                         info.validator?.lastModified.map { .text($0) }).run()
         guard let replaced else { return }
         try recordRefresh(of: replaced, by: info, outputID: outputID)
         if replaced.outputID != outputID { try dropOutputIfOrphan(replaced.outputID) }

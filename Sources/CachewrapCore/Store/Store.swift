@@ -17,7 +17,10 @@ public final class Store {
     /// (`codec` 1, zstd; `stored_size` the bytes it takes; `outputs_packed` indexes those), its size and digests still those of
     /// the frames. Added to a version-4 or -5 store in place (`sinceVersion5`); a version-5
     /// cachewrap reading a packed row finds its size wrong and drops it, never replays it.
-    static let schemaVersion: Int64 = 6
+    /// Version 7: an entry may keep the server's validators (`etag`, `last_modified`), so an
+    /// expired answer can be renewed by a conditional request (docs/architecture.md,
+    /// Revalidation). Added in place (`sinceVersion6`); a version-6 cachewrap leaves them NULL.
+    static let schemaVersion: Int64 = 7
     /// The WAL length (in pages) past which a writer checkpoints. A miss writes about 8 pages,
     /// so this is a checkpoint (three fsyncs) every 16 or so misses, while every process that
     /// opens the store re-reads at most this much WAL (0.1–0.2 ms). 128 measured best of 16, 32,
@@ -52,7 +55,9 @@ public final class Store {
             output_id INTEGER NOT NULL REFERENCES outputs(id),
             digest INTEGER NOT NULL,
             cost_micros INTEGER NOT NULL DEFAULT 0,
-            tokens INTEGER NOT NULL DEFAULT 0
+            tokens INTEGER NOT NULL DEFAULT 0,
+            etag TEXT,
+            last_modified TEXT
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS entries_by_tool ON entries(tool, operation);
         CREATE INDEX IF NOT EXISTS entries_by_scope ON entries(scope, scope_item);
@@ -97,6 +102,12 @@ public final class Store {
         CREATE INDEX IF NOT EXISTS outputs_packed ON outputs(id) WHERE stored_size IS NOT NULL;
         """
 
+    /// What version 7 added to version 6's `entries` (the full schema has them already).
+    static let sinceVersion6 = """
+        ALTER TABLE entries ADD COLUMN etag TEXT;
+        ALTER TABLE entries ADD COLUMN last_modified TEXT;
+        """
+
     /// Opens the store, creating it on first use. A damaged database is moved aside and a new one
     /// made, with one warning: losing a cache is cheap, refusing to run is not.
     public init(location: CacheLocation = .fromEnvironment()) throws(CachewrapError) {
@@ -132,14 +143,15 @@ public final class Store {
                 // Re-checked under the write lock: another process may have just done it.
                 let current = try db.scalar("PRAGMA user_version")
                 guard current < schemaVersion else { return }
-                if current == 4 || current == 5 {
+                if (4...6).contains(current) {
                     if current == 4 {
                         try db.execute("""
                             ALTER TABLE entries ADD COLUMN cost_micros INTEGER NOT NULL DEFAULT 0;
                             ALTER TABLE entries ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
                             """ + sinceVersion4)
                     }
-                    try db.execute(sinceVersion5)
+                    if current < 6 { try db.execute(sinceVersion5) }
+                    try db.execute(sinceVersion6)
                 } else {
                     // Older versions lack the digests (and version 1 kept every output in one
                     // blob); a cache is cheap to lose, so an old one is dropped, not migrated.

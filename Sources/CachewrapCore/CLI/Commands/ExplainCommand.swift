@@ -44,10 +44,26 @@ enum ExplainCommand {
             for name in fields.keys.sorted() { lines.append("  \(name): \(fields[name]!.canonicalText)") }
         }
         lines.append("scope:     \(decision.scope.description)")
+        if let line = revalidation(decision.revalidation, cid: key.cid) { lines.append(line) }
         let lookup = CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: requested, tool: policy.tool)
         lines.append("now:       \(status(lookup, now: invocation.clock()))")
         Console.output(lines.joined(separator: "\n") + "\n")
         return 0
+    }
+
+    /// Whether an expired answer of this call is renewed by a conditional request, and with
+    /// what (docs/architecture.md, Revalidation); nil for a tool that has none.
+    private static func revalidation(_ revalidation: Revalidation, cid: String) -> String? {
+        switch revalidation {
+        case .unsupported: return nil
+        case .impossible(let why): return "revalidate: no (\(why)): an expired answer is fetched again in full"
+        case .conditional:
+            guard let stored = (try? Store.forReading().validator(cid: cid)) ?? nil else {
+                return "revalidate: yes, once a run has stored the server's ETag or Last-Modified"
+            }
+            let headers = [stored.etag.map { "If-None-Match: \($0)" }, stored.lastModified.map { "If-Modified-Since: \($0)" }]
+            return "revalidate: yes: once expired, asked with " + headers.compactMap { $0 }.joined(separator: " and ")
+        }
     }
 
     /// Hit, expired, superseded, damaged or miss for this key right now, found as a real call
