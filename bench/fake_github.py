@@ -4,11 +4,13 @@
 gh with GH_HOST=github.localhost and HTTP_PROXY=http://127.0.0.1:PORT sends plain HTTP
 `GET http://api.github.localhost/<path>` here. Every GET answers 200 with the same ~1 KiB JSON
 repository document, so gh stores it in its own cache (`gh api --cache`) and cachewrap stores it
-too. Each request is appended to the log file, so the benchmark can check that a "hit" really
-made no request.
+too. Each request is appended to the log file (`GET <path> <status>`), so the benchmark can check
+that a "hit" really made no request. Like GitHub, every answer has an ETag and a matching
+`If-None-Match` gets `304 Not Modified` with no body (bench/revalidate.sh counts them).
 
 Usage: fake_github.py PORT_FILE LOG_FILE   (binds 127.0.0.1 on a free port, writes it to PORT_FILE)
 """
+import hashlib
 import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,18 +32,24 @@ BODY = json.dumps({
     "clone_url": "https://github.com/o/r.git", "ssh_url": "git@github.com:o/r.git",
     "padding": "x" * 200,
 }, indent=2).encode() + b"\n"
+ETAG = 'W/"' + hashlib.sha256(BODY).hexdigest()[:32] + '"'
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self):
+        status = 304 if self.headers.get("If-None-Match") == ETAG else 200
         with open(sys.argv[2], "a") as log:
-            log.write(f"GET {self.path}\n")
-        self.send_response(200)
+            log.write(f"GET {self.path} {status}\n")
+        self.send_response(status)
+        self.send_header("ETag", ETAG)
+        self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
+        if status == 304:
+            self.end_headers()
+            return
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(BODY)))
-        self.send_header("X-GitHub-Media-Type", "github.v3; format=json")
         self.end_headers()
         self.wfile.write(BODY)
 

@@ -16,7 +16,7 @@
 
 _cachewrap_tools="gh hf huggingface-cli vastai code claude gemini groq copilot codex docker kubectl"
 _cachewrap_commands="stats ls show rm clear gc key explain config init doctor shims"
-_cachewrap_wrap_options="--ttl --refresh --no-cache --offline --retries --stale --stale-if-error --env --quiet --status"
+_cachewrap_wrap_options="--ttl --refresh --no-cache --offline --retries --stale --stale-if-error --env --quiet --status --revalidate --no-revalidate"
 _cachewrap_durations="30s 1m 10m 1h 2h 1d 7d"
 
 # Sets COMPREPLY to the words of $1 that start with $2.

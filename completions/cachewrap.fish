@@ -123,6 +123,8 @@ complete -c cachewrap -n $first -l stale-if-error -x -a '1h 6h 1d 7d' -d 'Replay
 complete -c cachewrap -n $first -l env -x -a '(set -n -x)' -d 'With --: also key on this environment variable'
 complete -c cachewrap -n $first -l quiet -d 'No notices or warnings'
 complete -c cachewrap -n $first -l status -d 'Say on stderr how the call ended (hit, miss, ...)'
+complete -c cachewrap -n $first -l revalidate -d 'Ask the server whether a fresh answer changed (gh api ETags)'
+complete -c cachewrap -n $first -l no-revalidate -d 'Fetch an expired answer in full; no conditional request'
 complete -c cachewrap -n __cachewrap_at_start -l help -d 'Show usage'
 complete -c cachewrap -n __cachewrap_at_start -l version -d 'Show the version'
 complete -c cachewrap -n $first -a -- -d 'Wrap any command (generic policy)'

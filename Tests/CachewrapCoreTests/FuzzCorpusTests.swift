@@ -123,4 +123,15 @@ import Testing
             #expect(spec.rules.contains { $0.condition.holds(spec.shape(args), in: Invocation(args)) }, "\(file.name): \(args)")
         }
     }
+
+    @Test func responseheadSeedsAreHeadsOrBodies() throws {
+        let files = try Self.files("responsehead")
+        #expect(files.contains { $0.seed })
+        var heads = 0
+        for file in files {
+            let scan = ResponseHead.scan(file.bytes)
+            if case .complete = scan { heads += 1 } else if file.seed { #expect(scan == .notAHead, "\(file.name): \(scan)") }
+        }
+        #expect(heads >= 2, "a 200 and a coloured 304 to start from")
+    }
 }

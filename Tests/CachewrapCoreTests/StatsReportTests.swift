@@ -29,11 +29,19 @@ import Testing
                 "\(lines.joined(separator: "\n"))")
         #expect(lines.contains("  gh              ≥ 300 requests"), "all time: at least one request per call saved")
 
+        // A 304 is a request GitHub does not count: it joins the share, said apart.
+        history.lastHour = ["gh": CounterSet(values: [.callsSaved: 120, .revalidated: 30])]
+        let renewed = Self.render(Self.numbers(["gh": CounterSet(values: [.hits: 300, .callsSaved: 300, .revalidated: 30])],
+                                               history: history))
+        #expect(renewed.contains("  gh: 120 calls saved + 30 revalidated (free 304s) in the last hour (since \(since)) = 3.0% of the 5,000/h REST limit"),
+                "\(renewed.joined(separator: "\n"))")
+        #expect(renewed.contains { $0.hasPrefix("  revalidated   30 (") })
+
         history.lastHour = [:]
         let quiet = Self.render(Self.numbers(["gh": CounterSet(values: [.callsSaved: 3])], history: history))
         #expect(!quiet.contains { $0.contains("REST limit") }, "nothing saved in the last hour: no line")
         #expect(StatsHistory.LimitShare(tool: "gh", limit: HourlyLimit(requests: 5000, name: "REST"), callsSaved: 1,
-                                        share: 0.0002).share == 1.0 / 5000)
+                                        revalidated: 0, share: 0.0002).share == 1.0 / 5000)
         #expect(TextColumns.share(0.0002) == "<0.1%" && TextColumns.share(0) == "0.0%" && TextColumns.share(0.5) == "50.0%")
     }
 

@@ -123,6 +123,8 @@ enum HelpText {
           --env NAME       with --: also key on environment variable NAME
           --quiet          no notices or warnings
           --status         one line on stderr: how the call ended (hit, miss, ...); even with --quiet
+          --revalidate     ask the server whether a fresh answer changed (gh api ETags)
+          --no-revalidate  fetch an expired answer in full; no conditional request
           --retries N (0 to 10), --stale DUR, --stale-if-error DUR
 
         Environment:

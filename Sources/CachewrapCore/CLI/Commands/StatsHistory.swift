@@ -68,6 +68,8 @@ struct StatsHistory {
         var tool: String
         var limit: HourlyLimit
         var callsSaved: Int64
+        /// Requests answered 304 (`revalidated`): made, but not counted against the limit.
+        var revalidated: Int64
         var share: Double
     }
 
@@ -75,8 +77,9 @@ struct StatsHistory {
     func limitShares(_ tools: [String]) -> [LimitShare] {
         tools.compactMap { tool in
             guard let limit = Policies.builtIn(tool)?.hourlyLimit, limit.requests > 0 else { return nil }
-            let saved = lastHour[tool]?[.callsSaved] ?? 0
-            return LimitShare(tool: tool, limit: limit, callsSaved: saved, share: Double(saved) / Double(limit.requests))
+            let saved = lastHour[tool]?[.callsSaved] ?? 0, free = lastHour[tool]?[.revalidated] ?? 0
+            return LimitShare(tool: tool, limit: limit, callsSaved: saved, revalidated: free,
+                              share: Double(saved + free) / Double(limit.requests))
         }
     }
 }

@@ -20,7 +20,8 @@ struct StatsJSON {
             if let share = shares.first(where: { $0.tool == tool }) {
                 toolDoc["hourly_limit"] = .object([
                     "name": .string(share.limit.name), "requests": .int(share.limit.requests),
-                    "calls_saved_last_hour": .int(share.callsSaved), "share": Self.rounded(share.share),
+                    "calls_saved_last_hour": .int(share.callsSaved),
+                    "revalidated_last_hour": .int(share.revalidated), "share": Self.rounded(share.share),
                 ])
             }
             tools[tool] = .object(toolDoc)

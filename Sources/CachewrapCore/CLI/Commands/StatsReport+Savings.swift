@@ -35,15 +35,17 @@ extension StatsReport {
             let saved = Policies.builtIn(tool) == nil ? plural(calls, "run") : atLeast + plural(calls, "request")
             return "  " + TextColumns.pad(tool, 16) + style.paint(([saved] + amounts(set)).joined(separator: ", "), .good)
         }
-        let limits = numbers.history.limitShares(numbers.tools).filter { $0.callsSaved > 0 }.map { "  " + limitLine($0) }
+        let limits = numbers.history.limitShares(numbers.tools).filter { $0.callsSaved + $0.revalidated > 0 }.map { "  " + limitLine($0) }
         guard !rows.isEmpty || !limits.isEmpty else { return [] }
         return [style.paint("what the saved calls stand for", .heading)] + rows + limits
     }
 
-    /// `gh: 120 calls saved in the last hour (since 09:00) = 2.4% of the 5,000/h REST limit`.
+    /// `gh: 120 calls saved in the last hour (since 09:00) = 2.4% of the 5,000/h REST limit`, with
+    /// `+ 30 revalidated (free 304s)` after the calls when expired answers were renewed.
     func limitLine(_ share: StatsHistory.LimitShare) -> String {
         let since = LocalDay.time(seconds: numbers.history.lastHourFrom * 3600)
-        return "\(share.tool): \(plural(share.callsSaved, "call")) saved in the last hour (since \(since)) = "
+        let free = share.revalidated > 0 ? " + \(share.revalidated) revalidated (free 304s)" : ""
+        return "\(share.tool): \(plural(share.callsSaved, "call")) saved\(free) in the last hour (since \(since)) = "
             + style.paint(TextColumns.share(share.share), .good)
             + " of the \(TextColumns.grouped(share.limit.requests))/h \(share.limit.name) limit"
     }

@@ -58,6 +58,7 @@ struct StatsReport {
         ] + costRow() + [
             ("retries", "\(t[.retries]) (\(t[.recoveredByRetry]) recovered)"),
             ("stale served", "\(t[.staleServed])"),
+        ] + (t[.revalidated] > 0 ? [("revalidated", "\(t[.revalidated]) (expired answers the server said were unchanged: HTTP 304)")] : []) + [
             ("passthrough", "\(t[.passthrough]) (not cacheable: ran as is)"),
             ("store", "\(plural(numbers.entries, "entry", "entries")), \(storeSize)"
                 + " (\(t[.expirations]) expired, \(t[.evictions]) evicted, "
