@@ -3,15 +3,20 @@ import Testing
 
 /// A fake gh for scope tests: a read prints its argv and how often that argv has run, so a
 /// replayed answer and a new run look different; a mutation (`-X POST`, a GraphQL mutation,
-/// `pr create`) runs `mutation` instead. Every run's argv is logged in `logs/gh.runs`.
+/// `pr create`) runs `mutation` instead. Every run's argv is logged in `logs/gh.runs`. Like gh,
+/// `api --include` (which cachewrap adds to a call it may revalidate) prints a response head
+/// first; the argv logged and printed is the call's own.
 func scopeFakeGh(mutation: String = "echo mutated") -> String {
     """
+    head=""
+    if [ "$1" = api ] && [ "$2" = --include ]; then head=1; shift 2; set -- api "$@"; fi
     printf '%s\\n' "$*" >> "$LOG_DIR/gh.runs"
     case "$*" in
     *POST*|*mutation*|"pr create"*)
     \(mutation)
     ;;
-    *) echo "$* run $(grep -cxF -- "$*" "$LOG_DIR/gh.runs")" ;;
+    *) [ -n "$head" ] && printf 'HTTP/1.1 200 OK\\nEtag: "1"\\r\\n\\r\\n'
+       echo "$* run $(grep -cxF -- "$*" "$LOG_DIR/gh.runs")" ;;
     esac
     """
 }

@@ -44,7 +44,9 @@ enum ExplainCommand {
             for name in fields.keys.sorted() { lines.append("  \(name): \(fields[name]!.canonicalText)") }
         }
         lines.append("scope:     \(decision.scope.description)")
-        if let line = revalidation(decision.revalidation, cid: key.cid) { lines.append(line) }
+        let revalidation = request.options.revalidate == false && decision.revalidation.request != nil
+            ? .impossible("--no-revalidate") : decision.revalidation
+        if let line = Self.revalidation(revalidation, cid: key.cid) { lines.append(line) }
         let lookup = CacheLookup(cid: key.cid, scope: decision.scope, requestedTTL: requested, tool: policy.tool)
         lines.append("now:       \(status(lookup, now: invocation.clock()))")
         Console.output(lines.joined(separator: "\n") + "\n")
