@@ -1,5 +1,22 @@
-# Sourced by bench/run.sh: its helpers for installing tools, timing and reading the store.
-# They use $WORK, $BIN, $ROWS and $FACTS, set by run.sh before any of them is called.
+# Sourced by bench/run.sh and bench/archive.sh, after they set HERE (bench/): the checkout (ROOT),
+# swift on PATH, the start time, and their helpers for messages, building, installing tools,
+# timing and reading the store. These use $WORK, $BIN, $ROWS and $FACTS, set by the script
+# before any of them is called.
+ROOT=$(dirname "$HERE")
+SWIFT_BIN=${SWIFT_BIN:-/opt/swift/usr/bin}
+export PATH="$SWIFT_BIN:$PATH"
+STARTED=$(date +%s)
+
+say() { printf '[bench %4ss] %s\n' "$(($(date +%s) - STARTED))" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# release_build SRC: the release binary of the package at SRC (`swift build -c release
+# --static-swift-stdlib`, scratch path .build-bench: never another build's); prints its path.
+release_build() {
+    local build=(swift build -c release --static-swift-stdlib --package-path "$1" --scratch-path "$ROOT/.build-bench")
+    "${build[@]}" >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "release build failed"; }
+    echo "$("${build[@]}" --show-bin-path)/cachewrap"
+}
 
 need_deb() { # need_deb COMMAND PACKAGE
     command -v "$1" >/dev/null 2>&1 && return 0

@@ -21,18 +21,12 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$HERE")
-SWIFT_BIN=${SWIFT_BIN:-/opt/swift/usr/bin}
-export PATH="$SWIFT_BIN:$PATH"
+# ROOT, SWIFT_BIN on PATH, STARTED; say, die, release_build, need_deb, and the timing helpers:
+# hf_run, hf_rows, hf, row, timed, rss_kib, entries_in, stat_json.
+source "$HERE/lib.sh"
 RUNS=${BENCH_RUNS:-200}
 SCALE=${BENCH_SCALE:-"1000 100000 1000000"}
 LOOP_MAX=${BENCH_LOOP_MAX:-1000}
-STARTED=$(date +%s)
-
-say() { printf '[bench %4ss] %s\n' "$(($(date +%s) - STARTED))" "$*" >&2; }
-die() { say "error: $*"; exit 1; }
-# need_deb, and the timing helpers: hf_run, hf_rows, hf, row, timed, rss_kib, entries_in, stat_json.
-source "$HERE/lib.sh"
 
 # --- tools (Debian packages only) -------------------------------------------------------------
 need_deb hyperfine hyperfine
@@ -91,14 +85,12 @@ if [[ -n "${BENCH_REV:-}" ]]; then
     git -C "$ROOT" archive "$BENCH_REV" | tar -x -C "$SRC" || die "cannot export $BENCH_REV"
     fact commit "$BENCH_REV = $(git -C "$ROOT" rev-parse --short "$BENCH_REV") (exported; the working tree was not built)"
 fi
-[[ -z "${BENCH_BIN:-}" ]] && say "building release binary from $SRC (--static-swift-stdlib, scratch path .build-bench)"
-BUILD=(swift build -c release --static-swift-stdlib --package-path "$SRC" --scratch-path "$ROOT/.build-bench")
 if [[ -n "${BENCH_BIN:-}" ]]; then
     BIN=$BENCH_BIN
     fact commit "prebuilt binary $BENCH_BIN (BENCH_BIN; nothing was built)"
 else
-    "${BUILD[@]}" >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "release build failed"; }
-    BIN=$("${BUILD[@]}" --show-bin-path)/cachewrap
+    say "building release binary from $SRC (--static-swift-stdlib, scratch path .build-bench)"
+    BIN=$(release_build "$SRC")
 fi
 [[ -x "$BIN" ]] || die "no binary at $BIN"
 fact binary_size "$(stat -c %s "$BIN")"

@@ -11,6 +11,14 @@
 #   share/fish/vendor_completions.d/cachewrap.fish  fish completion
 #   share/cachewrap/uninstall.sh                    install/uninstall.sh, to uninstall without a checkout
 #   share/cachewrap/install-manifest                what was installed, for uninstall.sh
+# Without Swift it installs the same files the same way from a release archive
+# (cachewrap-VERSION-linux-ARCH.tar.gz, made by install/package.sh): CACHEWRAP_ARCHIVE names it
+# (a path or a URL, fetched with curl or wget), or, when no swift is on PATH, CACHEWRAP_RELEASE_URL
+# names the folder it is in (ARCH from `uname -m`: amd64, arm64; VERSION from CACHEWRAP_VERSION,
+# else from the one line of URL/latest). Its SHA-256 is checked before anything is unpacked,
+# against ARCHIVE.sha256 beside it or CACHEWRAP_ARCHIVE_SHA256 (with sha256sum, shasum or
+# openssl); a missing or different checksum installs nothing. Its binary must run before it is
+# installed. An unpacked archive installs itself: sh cachewrap-VERSION-linux-ARCH/install/install.sh.
 # Then it prints the line to add to your shell's rc file (`eval "$(cachewrap init bash)"`), or with
 # --shell-init adds it there itself, inside a `# >>> cachewrap >>>` ... `# <<< cachewrap <<<` block.
 #
@@ -23,6 +31,7 @@
 #   sh install/install.sh [OPTIONS]                       from a checkout (builds in its .build)
 #   curl -fsSL URL/install/install.sh | sh -s -- [OPTIONS] no checkout: clones CACHEWRAP_REPO
 #                                                         into a temp dir, removed at the end
+#   CACHEWRAP_ARCHIVE=PATH-or-URL sh install.sh [OPTIONS] from a release archive, no Swift needed
 # Options:
 #   --prefix DIR          install under DIR (default: $PREFIX, else ~/.local)
 #   --shell-init[=SHELL]  add the init line to the rc file of SHELL (bash, zsh, fish; default:
@@ -40,6 +49,12 @@
 #   SWIFT                                 the swift driver (default: swift on PATH)
 #   CACHEWRAP_INSTALL_SWIFT_BUILD_ARGS    extra `swift build` arguments, split on blanks (e.g.
 #                                         "-j 1", or "--scratch-path DIR" to keep builds elsewhere)
+#   CACHEWRAP_ARCHIVE                     the release archive to install (path or URL) instead
+#                                         of building; wins over a checkout and over swift
+#   CACHEWRAP_ARCHIVE_SHA256              its SHA-256, when there is no ARCHIVE.sha256 beside it
+#   CACHEWRAP_RELEASE_URL                 where releases are (a folder: path or URL), used when
+#                                         swift is not on PATH and CACHEWRAP_ARCHIVE is not set
+#   CACHEWRAP_VERSION                     the release to take from there (default: URL/latest)
 #
 # POSIX sh only (dash, busybox sh, bash --posix). The whole script is one function called on
 # the last line, so a truncated download runs nothing, and every command that could read stdin
@@ -84,8 +99,11 @@ main() {
   PREFIX=$prefix
   manifest="$PREFIX/share/cachewrap/install-manifest"
 
-  # Where the sources are: this checkout, or a fresh clone.
+  # Where the files come from: this checkout, the unpacked release archive this script is in,
+  # a release archive named by CACHEWRAP_ARCHIVE (or picked from CACHEWRAP_RELEASE_URL when there
+  # is no Swift), or a fresh clone.
   src=""
+  release=""
   tmp=""
   trap 'cleanup' EXIT
   trap 'exit 129' HUP
@@ -95,48 +113,37 @@ main() {
     *install.sh)
       if [ -f "$0" ]; then
         here=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
-        if [ -f "$here/Package.swift" ] && [ -d "$here/Sources/cachewrap" ]; then src=$here; fi
+        if [ -f "$here/Package.swift" ] && [ -d "$here/Sources/cachewrap" ]; then src=$here
+        elif [ -f "$here/cachewrap" ] && [ -x "$here/cachewrap" ] && [ -f "$here/install/uninstall.sh" ]; then release=$here; fi
       fi ;;
   esac
 
-  # One private temp dir for everything, removed at the end: the clone, and what the Swift
-  # tools leave in TMPDIR (swift-driver's TemporaryDirectory.*, SwiftPM's lock files).
+  # One private temp dir for everything, removed at the end: the clone or the archive, and what
+  # the Swift tools leave in TMPDIR (swift-driver's TemporaryDirectory.*, SwiftPM's lock files).
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/cachewrap-install.XXXXXX") || fail "cannot make a temp dir"
   TMPDIR=$tmp
   export TMPDIR
 
   SWIFT=${SWIFT:-swift}
-  check_requirements
-  if [ -z "$src" ]; then
-    repo=${CACHEWRAP_REPO:-$default_repo}
-    say "cloning $repo"
-    set -- git clone --quiet --depth 1
-    [ -z "${CACHEWRAP_REF:-}" ] || set -- "$@" --branch "$CACHEWRAP_REF"
-    "$@" -- "$repo" "$tmp/cachewrap" </dev/null >&2 || fail "git clone $repo failed (set CACHEWRAP_REPO to the repository to install from)"
-    src="$tmp/cachewrap"
+  archive=${CACHEWRAP_ARCHIVE:-}
+  if [ -z "$archive" ] && [ -z "$release" ] && [ -n "${CACHEWRAP_RELEASE_URL:-}" ] &&
+     ! command -v "$SWIFT" >/dev/null 2>&1; then
+    pick_release_archive
   fi
-  for f in Package.swift install/uninstall.sh man/cachewrap.1 completions/cachewrap.bash completions/_cachewrap completions/cachewrap.fish; do
-    [ -f "$src/$f" ] || fail "$src has no $f: not a complete cachewrap source tree"
-  done
-
-  # Build, unless the installed binary was built from exactly these sources with this toolchain.
-  # shellcheck disable=SC2086 # the extra arguments are split on blanks on purpose
-  set -- -c release --static-swift-stdlib ${CACHEWRAP_INSTALL_SWIFT_BUILD_ARGS:-}
-  fingerprint=$(source_fingerprint "$@")
-  built=""
-  if [ -z "$force" ] && [ -f "$manifest" ] && [ -f "$PREFIX/bin/cachewrap" ] &&
-     [ "$(manifest_value source)" = "$fingerprint" ] &&
-     [ "$(manifest_value binary-sha256)" = "$(sha256_of "$PREFIX/bin/cachewrap")" ]; then
-    say "$PREFIX/bin/cachewrap is up to date (same sources, same toolchain): not rebuilding"
+  if [ -n "$archive" ]; then unpack_verified; fi
+  if [ -n "$release" ]; then
+    src=$release
+    check_tree
+    built="$release/cachewrap"
+    said=$("$built" --version </dev/null 2>&1) || fail "the release's binary does not run on this machine ($(uname -m)): $said"
+    case $said in "cachewrap "*) ;; *) fail "the release's binary is not cachewrap (--version says: $said)" ;; esac
+    fingerprint="release $(sha256_of "$built")"
   else
-    say "building (swift build $*): this takes a minute or two"
-    (cd "$src" && "$SWIFT" build "$@" </dev/null >&2) || fail "swift build failed (see above)"
-    bin_dir=$(cd "$src" && "$SWIFT" build "$@" --show-bin-path </dev/null) || fail "swift build --show-bin-path failed"
-    built="$bin_dir/cachewrap"
-    [ -x "$built" ] || fail "the build made no $built"
+    build_from_source
   fi
 
-  # Install; every file goes through install_file, which records it and the dirs it made.
+  # Install (the same files from a build and from a release); every file goes through
+  # install_file, which records it and the dirs it made.
   files=""
   created=""
   changes=0
@@ -180,9 +187,11 @@ help() {
   cat <<'EOF'
 Usage: sh install/install.sh [--prefix DIR] [--shell-init[=bash|zsh|fish]] [--shims] [--force]
        curl -fsSL URL/install/install.sh | sh -s -- [OPTIONS]
+       CACHEWRAP_ARCHIVE=cachewrap-VERSION-linux-ARCH.tar.gz sh install.sh [OPTIONS]
 
-Builds cachewrap (swift build -c release --static-swift-stdlib) and installs the binary, the man
-page and the bash/zsh/fish completions under PREFIX (default ~/.local), recording them in
+Builds cachewrap (swift build -c release --static-swift-stdlib), or takes it from a release
+archive whose SHA-256 it checks first, and installs the binary, the man page and the
+bash/zsh/fish completions under PREFIX (default ~/.local), recording them in
 PREFIX/share/cachewrap/install-manifest for install/uninstall.sh. Idempotent.
 
   --prefix DIR          install under DIR (default: $PREFIX, else ~/.local)
@@ -192,6 +201,9 @@ PREFIX/share/cachewrap/install-manifest for install/uninstall.sh. Idempotent.
 
 Environment: PREFIX, CACHEWRAP_REPO (clone source when not in a checkout), CACHEWRAP_REF,
 SWIFT, CACHEWRAP_INSTALL_SWIFT_BUILD_ARGS (extra swift build arguments).
+Without Swift: CACHEWRAP_ARCHIVE (path or URL of the archive; its checksum is ARCHIVE.sha256 or
+CACHEWRAP_ARCHIVE_SHA256), or CACHEWRAP_RELEASE_URL (the release folder, used when swift is not
+on PATH) with CACHEWRAP_VERSION (default: the version in URL/latest).
 EOF
 }
 
@@ -224,20 +236,130 @@ install_hint() {
         *" alpine "*) echo "${s}apk add sqlite-dev" ;;
         *) echo "${s}apt-get install libsqlite3-dev (Debian/Ubuntu) or ${s}dnf install sqlite-devel (Fedora/RHEL)" ;;
       esac ;;
-    git)
+    git|curl)
       case " $id_like " in
-        *" fedora "*|*" rhel "*|*" centos "*) echo "${s}dnf install git" ;;
-        *" alpine "*) echo "${s}apk add git" ;;
-        *) echo "${s}apt-get install git" ;;
+        *" fedora "*|*" rhel "*|*" centos "*) echo "${s}dnf install $1" ;;
+        *" alpine "*) echo "${s}apk add $1" ;;
+        *) echo "${s}apt-get install $1" ;;
       esac ;;
   esac
+}
+
+# The files both ways install from, besides the binary.
+check_tree() {
+  for f in "$@" install/uninstall.sh man/cachewrap.1 completions/cachewrap.bash completions/_cachewrap completions/cachewrap.fish; do
+    [ -f "$src/$f" ] || fail "$src has no $f: not a complete cachewrap source tree or release"
+  done
+}
+
+# Sets src (this checkout, or a clone) and built (the new binary, or "" when the installed one
+# was built from exactly these sources with this toolchain), and fingerprint.
+build_from_source() {
+  check_requirements
+  if [ -z "$src" ]; then
+    repo=${CACHEWRAP_REPO:-$default_repo}
+    say "cloning $repo"
+    set -- git clone --quiet --depth 1
+    [ -z "${CACHEWRAP_REF:-}" ] || set -- "$@" --branch "$CACHEWRAP_REF"
+    "$@" -- "$repo" "$tmp/cachewrap" </dev/null >&2 || fail "git clone $repo failed (set CACHEWRAP_REPO to the repository to install from)"
+    src="$tmp/cachewrap"
+  fi
+  check_tree Package.swift
+  # shellcheck disable=SC2086 # the extra arguments are split on blanks on purpose
+  set -- -c release --static-swift-stdlib ${CACHEWRAP_INSTALL_SWIFT_BUILD_ARGS:-}
+  fingerprint=$(source_fingerprint "$@")
+  built=""
+  if [ -z "$force" ] && [ -f "$manifest" ] && [ -f "$PREFIX/bin/cachewrap" ] &&
+     [ "$(manifest_value source)" = "$fingerprint" ] &&
+     [ "$(manifest_value binary-sha256)" = "$(sha256_of "$PREFIX/bin/cachewrap")" ]; then
+    say "$PREFIX/bin/cachewrap is up to date (same sources, same toolchain): not rebuilding"
+  else
+    say "building (swift build $*): this takes a minute or two"
+    (cd "$src" && "$SWIFT" build "$@" </dev/null >&2) || fail "swift build failed (see above)"
+    bin_dir=$(cd "$src" && "$SWIFT" build "$@" --show-bin-path </dev/null) || fail "swift build --show-bin-path failed"
+    built="$bin_dir/cachewrap"
+    [ -x "$built" ] || fail "the build made no $built"
+  fi
+}
+
+# The Debian name of this machine, as in the release file names (install/package.sh says why).
+release_arch() {
+  case $(uname -m) in
+    x86_64|amd64) echo amd64 ;;
+    aarch64|arm64) echo arm64 ;;
+    *) fail "no release is built for this machine (uname -m: $(uname -m)): build from source with Swift 6" ;;
+  esac
+}
+
+# Sets archive to this machine's archive under CACHEWRAP_RELEASE_URL, of version CACHEWRAP_VERSION,
+# else of the version the one line of CACHEWRAP_RELEASE_URL/latest names (package.sh writes it).
+pick_release_archive() {
+  base=${CACHEWRAP_RELEASE_URL%/}
+  release_version=${CACHEWRAP_VERSION:-}
+  if [ -z "$release_version" ]; then
+    fetch "$base/latest" "$tmp/latest" ||
+      fail "cannot get $base/latest, which names the version to install: set CACHEWRAP_VERSION=X.Y.Z"
+    release_version=$(head -n 1 "$tmp/latest" | tr -d ' \t\r')
+  fi
+  case $release_version in
+    ""|*[!0-9A-Za-z.+~-]*) fail "'$release_version' (CACHEWRAP_VERSION, or $base/latest) is not a version" ;;
+  esac
+  arch=$(release_arch)
+  archive="$base/cachewrap-$release_version-linux-$arch.tar.gz"
+  say "no Swift toolchain ($SWIFT) on PATH: installing the release $archive"
+}
+
+# Copies $1 to $2: a path or file:// URL with cp, any other URL with curl or wget.
+fetch() {
+  case $1 in
+    file://*) [ -f "${1#file://}" ] && cp -- "${1#file://}" "$2" ;;
+    *://*)
+      if command -v curl >/dev/null 2>&1; then curl -fsSL -o "$2" "$1" </dev/null
+      elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" "$1" </dev/null
+      else fail "downloading $1 needs curl or wget (install one: $(install_hint curl)), or download it yourself and set CACHEWRAP_ARCHIVE to the file"
+      fi ;;
+    *) [ -f "$1" ] && cp -- "$1" "$2" ;;
+  esac
+}
+
+# Gets $archive and its checksum ($archive.sha256 beside it, or CACHEWRAP_ARCHIVE_SHA256), checks
+# the SHA-256 before unpacking anything, and sets release to the folder it unpacked. No checksum,
+# or another one, and nothing is installed: PREFIX is not touched before this has passed.
+unpack_verified() {
+  have_sha256 || fail "no sha256sum, shasum or openssl on PATH to check $archive with: install one (coreutils has sha256sum); nothing was installed"
+  dl="$tmp/release"
+  mkdir -- "$dl" "$dl/unpacked"
+  fetch "$archive" "$dl/archive.tar.gz" || fail "cannot get $archive; nothing was installed"
+  if [ -n "${CACHEWRAP_ARCHIVE_SHA256:-}" ]; then
+    from=CACHEWRAP_ARCHIVE_SHA256
+    want=$CACHEWRAP_ARCHIVE_SHA256
+  else
+    from="$archive.sha256"
+    fetch "$from" "$dl/archive.sha256" ||
+      fail "no checksum for $archive: cannot get $from. Put the release's .sha256 file beside the archive, or set CACHEWRAP_ARCHIVE_SHA256 to the SHA-256 the release publishes; nothing was installed"
+    want=$(sed -n '1s/[[:space:]].*//p' "$dl/archive.sha256")
+  fi
+  want=$(printf '%s' "$want" | tr 'A-F' 'a-f')
+  case $want in *[!0-9a-f]*) want="" ;; esac
+  [ ${#want} -eq 64 ] || fail "$from holds no SHA-256 (64 hex digits); nothing was installed"
+  have=$(sha256_of "$dl/archive.tar.gz")
+  [ "$have" = "$want" ] ||
+    fail "checksum mismatch: $archive has SHA-256 $have, but $from says $want. It is damaged or not the file that was published; nothing was installed"
+  say "$archive: SHA-256 verified"
+  { gzip -dc < "$dl/archive.tar.gz" > "$dl/archive.tar" && (cd "$dl/unpacked" && tar -xf - < "$dl/archive.tar"); } ||
+    fail "cannot unpack $archive (needs gzip and tar); nothing was installed"
+  rm -f -- "$dl/archive.tar"
+  set -- "$dl/unpacked"/*
+  [ $# -eq 1 ] && [ -d "$1" ] || fail "$archive is not a cachewrap release (one folder cachewrap-VERSION-linux-ARCH/ in it)"
+  [ -f "$1/cachewrap" ] || fail "$archive is not a cachewrap release: no $(basename -- "$1")/cachewrap in it"
+  release=$1
 }
 
 # Everything the build needs, all reported at once, each with the command that fixes it.
 check_requirements() {
   missing=0
   if ! command -v "$SWIFT" >/dev/null 2>&1; then
-    printf '%s: missing: Swift 6 (no "%s" on PATH). Install a Swift 6 toolchain from https://www.swift.org/install/linux/ (for example with swiftly) and put its usr/bin on PATH, or set SWIFT=/path/to/swift.\n' "$me" "$SWIFT" >&2
+    printf '%s: missing: Swift 6 (no "%s" on PATH). Install a Swift 6 toolchain from https://www.swift.org/install/linux/ (for example with swiftly) and put its usr/bin on PATH, or set SWIFT=/path/to/swift. Or install a release without Swift: CACHEWRAP_ARCHIVE=PATH-or-URL of cachewrap-VERSION-linux-%s.tar.gz (its .sha256 beside it), or CACHEWRAP_RELEASE_URL=URL of the folder that holds the release files.\n' "$me" "$SWIFT" "$(release_arch 2>/dev/null || uname -m)" >&2
     missing=1
   else
     major=$("$SWIFT" --version </dev/null 2>&1 | sed -n 's/.*Swift version \([0-9][0-9]*\)\..*/\1/p' | head -n 1)
@@ -270,7 +392,12 @@ sqlite_headers_present() {
 
 sha256_stdin() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum | cut -d ' ' -f 1
-  else shasum -a 256 | cut -d ' ' -f 1; fi
+  elif command -v shasum >/dev/null 2>&1; then shasum -a 256 | cut -d ' ' -f 1
+  else openssl dgst -sha256 | sed 's/.*= *//'; fi
+}
+have_sha256() {
+  for tool in sha256sum shasum openssl; do command -v "$tool" >/dev/null 2>&1 && return 0; done
+  return 1
 }
 sha256_of() { sha256_stdin < "$1"; }
 

@@ -1,6 +1,8 @@
 /// The entry point: decides between a management command and the wrap path, and turns every
 /// failure into its message and exit code. `main.swift` only calls this and exits.
 public enum Cachewrap {
+    /// The one place the version is written: install/package.sh reads this line (with sed) to
+    /// name the release archive and the .deb, and checks that `--version` says the same.
     public static let version = "0.1.0"
 
     /// The management command named `name`, if it is one; every other first word is a tool.
