@@ -153,36 +153,33 @@ struct RevalidationTests {
         }
     }
 
-    @Test("under a pseudo-terminal the revalidated replay looks exactly like the original")
-    func terminalReplay() throws {
+    /// One output channel for stdout and stderr: a terminal (util-linux `script`), or `2>&1` into a pipe.
+    enum Channel: String, CaseIterable, Sendable {
+        case terminal, merged
+
+        /// The shell command line `command` run on this channel.
+        func run(_ command: String, _ s: Setup) throws -> RunResult {
+            switch self {
+            case .terminal: try onTerminal(try TestSandbox.requireTool("script"), command, env: s.env, cwd: s.cwd)
+            case .merged: try EndToEndTests.run("/bin/sh", ["-c", command + " 2>&1"], env: s.env, cwd: s.cwd)
+            }
+        }
+    }
+
+    @Test("under a pseudo-terminal, and with 2>&1, the revalidated replay looks exactly like the original", arguments: Channel.allCases)
+    func oneChannel(_ channel: Channel) throws {
         try TestSandbox.requireTool("gh")
-        let script = try TestSandbox.requireTool("script")
         let s = try Setup()
         defer { s.server.stop() }
         let command = try cachewrapCommand(Self.poll)
-        let alone = try onTerminal(script, "gh api repos/o/r/pulls", env: s.env, cwd: s.cwd)
-        let first = try onTerminal(script, command, env: s.env, cwd: s.cwd)
-        // The terminal run has a key of its own: explain is asked on a terminal too.
-        try s.waitExpired { try onTerminal(script, try cachewrapCommand(["explain"] + Self.poll), env: s.env, cwd: s.cwd) }
-        let second = try onTerminal(script, command, env: s.env, cwd: s.cwd)
-        #expect(first.stdoutText.contains("\u{1b}[1;38m"), "gh coloured its terminal output: \(shown(first.stdout))")
+        let alone = try channel.run("gh api repos/o/r/pulls", s)
+        let first = try channel.run(command, s)
+        // A call on this channel has a key of its own: explain is asked on it too.
+        try s.waitExpired { try channel.run(try cachewrapCommand(["explain"] + Self.poll), s) }
+        let second = try channel.run(command, s)
+        if channel == .terminal { #expect(first.stdoutText.contains("\u{1b}[1;38m"), "gh coloured its output: \(shown(first.stdout))") }
         expectSameBytes(first.stdout, alone.stdout, "the miss vs gh alone")
         expectSameBytes(second.stdout, first.stdout, "the revalidated replay vs the original")
-        #expect(s.github.notModified == 1, "\(s.github.answers)")
-    }
-
-    @Test("2>&1 into one pipe: the head is taken off the merged channel and the replay is the same")
-    func mergedStreams() throws {
-        try TestSandbox.requireTool("gh")
-        let s = try Setup()
-        defer { s.server.stop() }
-        let command = try cachewrapCommand(Self.poll) + " 2>&1"
-        let first = try run("/bin/sh", ["-c", command], env: s.env, cwd: s.cwd)
-        // A merged call has a key of its own: explain is asked with 2>&1 too.
-        try s.waitExpired { try run("/bin/sh", ["-c", try cachewrapCommand(["explain"] + Self.poll) + " 2>&1"], env: s.env, cwd: s.cwd) }
-        let second = try run("/bin/sh", ["-c", command], env: s.env, cwd: s.cwd)
-        #expect(first.stdoutText == s.github.body, "\(first.stdoutText)")
-        expectSameBytes(second.stdout, first.stdout, "the revalidated replay")
         #expect(s.github.notModified == 1, "\(s.github.answers)")
     }
 
