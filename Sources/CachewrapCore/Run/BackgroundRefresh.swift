@@ -23,6 +23,8 @@ enum BackgroundRefresh {
         if let ttl = request.options.ttlSeconds { args += [Argument("--ttl"), Argument("\(ttl)s")] }
         if let retries = request.options.retries { args += [Argument("--retries"), Argument("\(retries)")] }
         for name in request.options.keyEnv { args += [Argument("--env"), Argument(name)] }
+        // gh runs as the user asked: without `--include` added when they said --no-revalidate.
+        if request.options.revalidate == false { args.append(Argument("--no-revalidate")) }
         if request.generic { args.append(Argument("--")) }
         args += request.commandLine
 
