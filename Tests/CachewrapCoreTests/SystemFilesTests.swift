@@ -131,6 +131,13 @@ import Testing
         #expect(ResolvConf.parse(Self.bytes("search " + (1...9).map { "d\($0)" }.joined(separator: " ")), hostname: "").search.count == 6)
     }
 
+    /// Found by the systemfiles fuzzer (fuzz/corpus/systemfiles/crash-9f0d…): a host name of
+    /// dots made a search domain still ending in a dot. A domain that is no DNS name is dropped.
+    @Test func searchDomainsAreNames() {
+        #expect(ResolvConf.parse([], hostname: ".....").search.isEmpty)
+        #expect(ResolvConf.parse(Self.bytes("search corp.. a..b . ok.example\n")).search == ["corp", "ok.example"])
+    }
+
     @Test func searchOrder() {
         let conf = ResolvConf(nameservers: [.loopbackV4], search: ["corp.example", "dev.example"], ndots: 1)
         #expect(conf.candidates(for: "redis") == ["redis.corp.example", "redis.dev.example", "redis"])

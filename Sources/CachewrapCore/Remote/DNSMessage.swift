@@ -126,9 +126,11 @@ struct DNSReader {
         return UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])
     }
 
-    /// A name at the current position, compression pointers followed (RFC 1035 4.1.4). Each
-    /// pointer must go strictly before the previous one's target (the first: before itself), so
-    /// a pointer loop ends; with the 255-byte cap, any input is read in bounded time.
+    /// A name at the current position, compression pointers followed (RFC 1035 4.1.4). The
+    /// first pointer must go strictly before where the name starts, each further one strictly
+    /// before the previous one's target, as any encoder writes them (a pointer can only name
+    /// something already written): so pointers cannot loop, and with the 255-byte cap on the
+    /// name any input is read in bounded time.
     mutating func name() -> DNSName? {
         var labels: [[UInt8]] = [], position = at, floor = at, length = 1
         var resume: Int?

@@ -56,8 +56,9 @@ struct ResolvConf: Equatable, Sendable {
             }
         }
         if conf.nameservers.isEmpty { conf.nameservers = [.loopbackV4] }
+        // Trailing dots dropped (`search corp.example.`); a domain that is no DNS name is no use.
         conf.search = (search ?? hostname.firstIndex(of: ".").map { [String(hostname[hostname.index(after: $0)...])] } ?? [])
-            .map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
+            .map { String($0.reversed().drop { $0 == "." }.reversed()) }.filter { DNSName($0) != nil }
         return conf
     }
 
