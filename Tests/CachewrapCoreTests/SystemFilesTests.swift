@@ -4,7 +4,7 @@ import Testing
 @testable import CachewrapCore
 
 /// The system files cachewrap reads itself instead of asking glibc's NSS, which the static
-/// binary must never call (docs/architecture.md, The static binary and NSS): /etc/passwd for the
+/// binary must never call (Package.swift says why): /etc/passwd for the
 /// home directory and the default namespace, /etc/hosts and /etc/resolv.conf for the team
 /// cache's host. Each parser takes bytes, so every case states its file.
 @Suite struct SystemFilesTests {

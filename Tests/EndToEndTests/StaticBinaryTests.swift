@@ -24,8 +24,8 @@ import Testing
                 "the release binary at \(Self.binary) must be built from these sources: \(line)")
     }
 
-    /// The release binary never goes through glibc's NSS (issue 18; docs/architecture.md, The
-    /// static binary and NSS), whose modules it would dlopen from the running system's glibc:
+    /// The release binary never goes through glibc's NSS (issue 18; Package.swift says why),
+    /// whose modules it would dlopen from the running system's glibc:
     /// run under strace, `doctor` resolves `localhost` and finds the default namespace's login
     /// name, reading /etc/hosts and /etc/passwd itself, and never opens nsswitch.conf or a
     /// `libnss_*.so`, nor asks nscd. The binary before the change opened nsswitch.conf
