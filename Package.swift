@@ -23,8 +23,8 @@ import PackageDescription
 /// The linker still warns that some functions need, at run time, the shared libraries of the
 /// glibc they were linked against; none of them is called: getaddrinfo and gethostbyname in
 /// libcrypto's BIO_lookup_ex and BIO_gethostbyname (OpenSSL gets a connected socket through our
-/// own BIO); dlopen in the Swift runtime's prespecialization lookup (off unless asked for),
-/// SQLite's extension loading and libcrypto's DSO code (engines and provider modules), none of
+/// own BIO); dlopen in the Swift runtime's prespecialization lookup (a debugging aid behind
+/// SWIFT_DEBUG_* variables: a run opens no library, as strace shows), SQLite's extension loading and libcrypto's DSO code (engines and provider modules), none of
 /// which cachewrap asks for, and OpenSSL never reads an openssl.cnf that could.
 let package = Package(
     name: "cachewrap",
