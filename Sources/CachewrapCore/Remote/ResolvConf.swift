@@ -28,8 +28,8 @@ struct ResolvConf: Equatable, Sendable {
     /// This machine's settings; the search list defaults to the domain of its host name
     /// (gethostname(2) is uname, no NSS), as glibc's does.
     static func system() -> ResolvConf {
-        var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0 ? String(cString: name) : ""
+        var name = [UInt8](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count - 1) == 0 ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : ""
         return parse(FileIO.readLines(path, limit: readLimit) ?? [], hostname: host)
     }
 

@@ -76,9 +76,11 @@ struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The usual text form (inet_ntop), for messages and tests.
     var description: String {
-        var out = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        _ = inet_ntop(isIPv4 ? AF_INET : AF_INET6, bytes, &out, socklen_t(out.count))
-        return String(cString: out) + (scope != 0 ? "%\(scope)" : "")
+        var out = [UInt8](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        _ = out.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { inet_ntop(isIPv4 ? AF_INET : AF_INET6, bytes, $0.baseAddress, socklen_t($0.count)) }
+        }
+        return String(decoding: out.prefix { $0 != 0 }, as: UTF8.self) + (scope != 0 ? "%\(scope)" : "")
     }
 
     static let loopbackV4 = IPAddress(bytes: [127, 0, 0, 1])!
