@@ -54,6 +54,7 @@ struct DNSResolver {
         var round = Deadline(milliseconds: 0), rounds = 0
         var buffer = [UInt8](repeating: 0, count: 4096)
         while answers.contains(nil) {
+            guard deadline.pollMilliseconds > 0 else { throw .timeout }
             if round.pollMilliseconds == 0 {
                 guard rounds < conf.attempts else { break }
                 rounds += 1
@@ -64,7 +65,6 @@ struct DNSResolver {
             }
             settle(&answers, servers: servers, questions: questions.count)
             guard answers.contains(nil) else { break }
-            guard deadline.pollMilliseconds > 0 else { throw .timeout }
             var fds = servers.map { pollfd(fd: $0.dead == nil ? $0.fd : -1, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), min(deadline.pollMilliseconds, round.pollMilliseconds))
             if ready < 0 && errno != EINTR { throw .protocolError("poll: \(errnoText(errno))") }
