@@ -13,13 +13,19 @@ import PackageDescription
 /// runs none of it: `--wrap=OPENSSL_cpuid_setup` moves libcrypto's one start-up hook, a CPU probe
 /// it puts in `.init`, to that first connection (`skipOpenSSLCPUIDProbeAtStart` says why).
 ///
-/// The linker warns that some functions need, at run time, the shared libraries of the glibc
-/// they were linked against: getpwuid and getaddrinfo (for NSS) in ours; getaddrinfo and
-/// gethostbyname in libcrypto's BIO_lookup and BIO_get_host_ip, which cachewrap never calls (it
-/// resolves names itself and hands OpenSSL a connected socket through its own BIO); dlopen in
-/// the Swift runtime, SQLite's extension loading and libcrypto's DSO code (engines and provider
-/// modules), none of which cachewrap asks for, and OpenSSL never reads an openssl.cnf that
-/// could. The install script builds on the machine that runs the binary, so NSS is there.
+/// The binary never goes through glibc's NSS: glibc's static NSS dlopen()s the running system's
+/// `libnss_*.so` for every source after files and dns, built for a glibc that may not be ours
+/// (Debian 12's `passwd: files systemd` loaded libnss_systemd.so.2 and a second libc, and the
+/// process died of SIGSEGV, for any uid /etc/passwd does not list). So /etc/passwd, /etc/hosts
+/// and /etc/resolv.conf are read as files and DNS is asked over UDP (Store/PasswdFile.swift,
+/// Remote/HostResolver.swift), and the binary runs on other glibc distributions
+/// (StaticBinaryTests checks it under strace).
+/// The linker still warns that some functions need, at run time, the shared libraries of the
+/// glibc they were linked against; none of them is called: getaddrinfo and gethostbyname in
+/// libcrypto's BIO_lookup_ex and BIO_gethostbyname (OpenSSL gets a connected socket through our
+/// own BIO); dlopen in the Swift runtime's prespecialization lookup (a debugging aid behind
+/// SWIFT_DEBUG_* variables: a run opens no library, as strace shows), SQLite's extension loading and libcrypto's DSO code (engines and provider modules), none of
+/// which cachewrap asks for, and OpenSSL never reads an openssl.cnf that could.
 let package = Package(
     name: "cachewrap",
     products: [

@@ -16,7 +16,7 @@ seconds=$1; shift
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/.build-fuzz
-all=(config resp envelope hotfile frames duration argv answercost responsehead)
+all=(config resp envelope hotfile frames duration argv answercost responsehead dnsmessage systemfiles)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all[@]}")
 for t in "${targets[@]}"; do

@@ -134,4 +134,28 @@ import Testing
         }
         #expect(heads >= 2, "a 200 and a coloured 304 to start from")
     }
+
+    /// Each seed is a response the resolver would read: decoded, with its question.
+    @Test func dnsmessageSeedsDecode() throws {
+        let files = try Self.files("dnsmessage")
+        #expect(files.contains { $0.seed })
+        #expect(files.contains { $0.seed && DNSResponse.decode($0.bytes)?.answers.contains { $0.type == DNSType.cname } == true },
+                "a seed with a CNAME, so the fuzzer starts from compression pointers")
+        for file in files {
+            let response = DNSResponse.decode(file.bytes)
+            if file.seed { #expect(response?.question != nil, "\(file.name)") }
+        }
+    }
+
+    /// Each seed is the system file its name starts with, and says something there.
+    @Test func systemfilesSeedsAreSystemFiles() throws {
+        let files = try Self.files("systemfiles")
+        for kind in ["passwd-", "hosts-", "resolv-"] { #expect(files.contains { $0.name.hasPrefix(kind) }, "a \(kind) seed") }
+        for file in files where file.seed {
+            let bytes = file.bytes[...]
+            if file.name.hasPrefix("passwd-") { #expect(PasswdFile.account(uid: 0, in: bytes)?.home == "/root", "\(file.name)") }
+            if file.name.hasPrefix("hosts-") { #expect(HostsFile.addresses(of: "localhost", in: bytes).contains(.loopbackV4), "\(file.name)") }
+            if file.name.hasPrefix("resolv-") { #expect(ResolvConf.parse(bytes).nameservers != [.loopbackV4], "\(file.name)") }
+        }
+    }
 }

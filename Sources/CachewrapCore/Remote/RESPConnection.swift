@@ -25,8 +25,8 @@ public final class RESPConnection {
     public var protection: String? { stream.protection }
 
     /// Connects to `url`'s endpoint within `deadline`, with TLS for `rediss://` (checked as
-    /// `tls` says). Tries each address of a host name in turn (e.g. ::1 then 127.0.0.1 for
-    /// localhost) while time is left; a TLS failure is not retried at another address, since it
+    /// `tls` says). Tries each address of a host name in turn (IPv4 first, e.g. 127.0.0.1 then
+    /// ::1 for localhost; see `HostResolver`) while time is left; a TLS failure is not retried at another address, since it
     /// is about the server's certificate or this machine's settings, not about the address.
     public static func open(_ url: RedisURL, password: RedisPassword?, tls: TLSOptions = TLSOptions(),
                             deadline: Deadline) throws(RemoteError) -> RESPConnection {

@@ -90,10 +90,11 @@ public struct RemoteSettings: Sendable, CustomStringConvertible {
 
     /// `u:` + the login name, so by default nobody reads another user's entries (their outputs
     /// may hold private data); characters a namespace may not have become `_`.
-    static func defaultNamespace() -> String {
-        let uid = geteuid()
-        guard let pw = getpwuid(uid), let name = pw.pointee.pw_name else { return "u:uid\(uid)" }
-        let cleaned = String(String(cString: name).unicodeScalars.map { isNamespaceScalar($0) ? Character($0) : "_" })
+    /// The name is the effective uid's in /etc/passwd (`PasswdFile`, never NSS), not `$USER` or
+    /// `$LOGNAME`: the namespace is a privacy boundary, and any process can set those to another
+    /// user's name. A user /etc/passwd does not list (LDAP, sssd) gets `u:uid<N>`, just as private.
+    static func defaultNamespace(account: PasswdFile.Account? = PasswdFile.account(uid: geteuid()), uid: uid_t = geteuid()) -> String {
+        let cleaned = String((account?.name ?? "").unicodeScalars.map { isNamespaceScalar($0) ? Character($0) : "_" })
         return cleaned.isEmpty ? "u:uid\(uid)" : "u:" + cleaned
     }
 

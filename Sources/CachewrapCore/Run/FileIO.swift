@@ -50,6 +50,20 @@ enum FileIO {
         return read(fd, limit: limit)
     }
 
+    /// A system file of lines (/etc/passwd, /etc/hosts) read up to `limit` bytes; when it holds
+    /// more, it is cut after its last newline within the limit, so no line is read cut short
+    /// (a home directory missing its end). nil when it cannot be opened.
+    static func readLines(_ path: String, limit: Int) -> ArraySlice<UInt8>? {
+        readFile(path, limit: limit + 1).map { wholeLines($0, limit: limit) }
+    }
+
+    /// `bytes` as `readLines` keeps them.
+    static func wholeLines(_ bytes: [UInt8], limit: Int) -> ArraySlice<UInt8> {
+        guard bytes.count > limit else { return bytes[...] }
+        let kept = bytes[..<limit]
+        return kept[..<(kept.lastIndex(of: 10).map { $0 + 1 } ?? 0)]
+    }
+
     /// `readFile` on a descriptor already open (the hot file, checked for trust first).
     static func read(_ fd: Int32, limit: Int) -> [UInt8]? {
         var info = stat()

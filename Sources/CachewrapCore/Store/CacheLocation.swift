@@ -17,9 +17,11 @@ public struct CacheLocation: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
+    /// `$HOME`, else the home directory /etc/passwd gives the uid (read as a file: never NSS,
+    /// see `PasswdFile`), else /tmp. A hit with HOME set reads no file for this.
     static func homeDirectory() -> String {
         if let home = Environment.get("HOME"), !home.isEmpty { return home }
-        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        if let home = PasswdFile.account(uid: getuid())?.home, !home.isEmpty { return home }
         return "/tmp"
     }
 
