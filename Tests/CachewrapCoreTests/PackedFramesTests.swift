@@ -113,7 +113,7 @@ import Testing
         #expect(small.encode(cid: "c")[4] == RemoteEnvelope.version, "a small value stays version 3")
     }
 
-    /// A version-5 store (no codec, no stored size) is upgraded in place: its entries replay.
+    /// A version-5 store (no codec, no stored size, no validators) is upgraded in place: its entries replay.
     @Test func aVersion5StoreIsUpgradedAndItsEntriesReplay() throws {
         let cache = StoreTests.TempCache()
         let t = StoreTests.transcript("five\n")
@@ -124,6 +124,7 @@ import Testing
         let db = try SQLiteDatabase(path: cache.location.databasePath)
         try db.execute("""
             DROP INDEX outputs_packed; ALTER TABLE outputs DROP COLUMN codec; ALTER TABLE outputs DROP COLUMN stored_size;
+            ALTER TABLE entries DROP COLUMN etag; ALTER TABLE entries DROP COLUMN last_modified;
             PRAGMA user_version=5;
             """)
         let store = try cache.open()

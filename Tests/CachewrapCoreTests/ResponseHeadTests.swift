@@ -40,7 +40,7 @@ struct ResponseHeadTests {
 
     @Test("not a head, or not yet", arguments: [
         ("[1,2]", ResponseHead.Scan.notAHead), ("HTT", .incomplete), ("HTTP/1.1 200 OK\nEtag: x\r\n", .incomplete),
-        ("HTTPS 200\n\r\n", .notAHead), ("HTTP/1.1 20 OK\n\r\n", .notAHead), ("HTTP/1.1 2000 OK\n\r\n", .notAHead),
+        ("HTTPS 200\n\r\n", .notAHead), ("HTTP/1.1 20 OK\n\r\n", .notAHead), ("HTTP/1.1 2000 OK\n\r\n", .notAHead), ("HTTP/2.0 034 Not Modified\n\r\n", .notAHead),
         ("HTTP/1.1 200 OK\nno colon here\r\n\r\n", .notAHead), ("", .incomplete),
     ])
     func refuses(_ text: String, _ expected: ResponseHead.Scan) {

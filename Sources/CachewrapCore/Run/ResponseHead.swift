@@ -50,13 +50,14 @@ struct ResponseHead: Equatable, Sendable {
         return bytes.count >= limit ? .notAHead : .incomplete
     }
 
-    /// `HTTP/1.1 304 Not Modified` → 304; nil for anything else.
+    /// `HTTP/1.1 304 Not Modified` → 304; nil for anything else, a code outside 100–599 too.
     static func statusCode(_ line: [UInt8]) -> Int? {
         guard line.starts(with: Array("HTTP/".utf8)), let space = line.firstIndex(of: 32) else { return nil }
         let digits = line[(space + 1)...].prefix(3)
         guard digits.count == 3, digits.allSatisfy({ (48...57).contains($0) }),
               line.count == space + 4 || line[space + 4] == 32 else { return nil }
-        return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+        let code = digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+        return (100...599).contains(code) ? code : nil
     }
 
     /// A line without its trailing `\r`s and without terminal escape sequences (`ESC [ ... final`).
