@@ -2,11 +2,9 @@ extension CachedRun {
     /// The validators a conditional request may send for `renewable`: only for an answer
     /// held in memory (its replay after a 304 must not depend on reading a blob file that
     /// could have gone), and only when the store has them.
-    func storedValidator(_ tiers: Tiers) -> (CachedResult) -> Validator? {
-        { renewable in
-            guard renewable.blob == nil else { return nil }
-            return (try? tiers.store.get()?.validator(cid: tiers.lookup.cid)) ?? nil
-        }
+    func storedValidator(of renewable: CachedResult, _ tiers: Tiers) -> Validator? {
+        guard renewable.blob == nil else { return nil }
+        return (try? tiers.store.get()?.validator(cid: tiers.lookup.cid)) ?? nil
     }
 
     /// The server said the stored answer has not changed (HTTP 304): replay it exactly, as a

@@ -7,7 +7,7 @@ extension CachedRun {
         if terminal.isTerminal { Environment.set(policy.terminalEnvironment) }
         let fallback = expired.flatMap { plan.mayStandIn($0, nowMs: Clock.nowMs()) ? $0 : nil }
         let conditional = plan.revalidates ? decision.revalidation.request : nil
-        let validator = conditional == nil ? nil : renewable.flatMap(storedValidator(tiers))
+        let validator = conditional == nil ? nil : renewable.flatMap { storedValidator(of: $0, tiers) }
         let arguments = conditional.map { [Argument(request.tool)] + $0.arguments(request.arguments, validator: validator) }
         // A conditional run's output is held back to the end, so a 304's never reaches the user.
         let loop = AttemptLoop(policy: policy, retries: plan.retries, backoff: plan.backoff,
