@@ -183,6 +183,21 @@ struct RevalidationTests {
         #expect(s.github.notModified == 1, "\(s.github.answers)")
     }
 
+    @Test("a stale-while-revalidate refresh (--stale) asks with If-None-Match in the background; a 304 renews it")
+    func backgroundRefresh() throws {
+        try TestSandbox.requireTool("gh")
+        let s = try Setup()
+        defer { s.server.stop() }
+        let plain = ["gh", "api", "repos/o/r/pulls"]
+        _ = try s.call(plain)
+        let hit = try s.call(["--stale", "0s"] + plain)
+        #expect(hit.status == 0 && hit.stdoutText == s.github.body, "\(hit.stderrText)")
+        #expect(eventually { s.github.answers.count == 2 }, "the refresher never asked: \(s.github.answers)")
+        #expect(s.github.notModified == 1 && s.github.answers.last?.ifNoneMatch == s.github.etag, "\(s.github.answers)")
+        #expect(try eventually { try s.stats()["revalidated"] as? Int == 1 })
+        #expect(try s.stats()["hits"] as? Int == 1)
+    }
+
     @Test("--revalidate asks about a fresh answer; --no-revalidate fetches an expired one in full")
     func options() throws {
         try TestSandbox.requireTool("gh")

@@ -114,7 +114,7 @@ struct CachedRun {
                              terminal: TerminalShape) -> Int32? {
         let age = (Clock.nowMs() - cached.createdMs) / 1000
         if let stale = plan.staleWhileRevalidate, age >= stale, !keyedStdin {
-            BackgroundRefresh.start(request, terminal: terminal)
+            BackgroundRefresh.start(request, terminal: terminal, revalidates: plan.revalidates && decision.revalidation.request != nil)
         }
         return tiers.lookup.replay(cached, cache: tiers.cache)
     }

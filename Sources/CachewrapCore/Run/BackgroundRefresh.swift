@@ -18,8 +18,10 @@ enum BackgroundRefresh {
 
     /// Starts a detached `cachewrap --refresh ...` for this request (new session, stdio on
     /// /dev/null, not waited for). Best effort: a failure to start only means no refresh.
-    static func start(_ request: WrapRequest, terminal: TerminalShape) {
-        var args = [Argument("--refresh"), Argument("--quiet")]
+    /// `revalidates`: the answer can be asked about (docs/architecture.md, Revalidation), so the
+    /// refresher runs `--revalidate` instead: a 304 renews it without a full fetch.
+    static func start(_ request: WrapRequest, terminal: TerminalShape, revalidates: Bool) {
+        var args = [Argument(revalidates ? "--revalidate" : "--refresh"), Argument("--quiet")]
         if let ttl = request.options.ttlSeconds { args += [Argument("--ttl"), Argument("\(ttl)s")] }
         if let retries = request.options.retries { args += [Argument("--retries"), Argument("\(retries)")] }
         for name in request.options.keyEnv { args += [Argument("--env"), Argument(name)] }
