@@ -7,7 +7,7 @@
 /// Why not getaddrinfo(3): the release binary is static, and glibc's static NSS dlopen()s the
 /// running system's `libnss_*.so` for every source its nsswitch.conf names beyond files and dns
 /// (mdns, resolve, myhostname, sss...), whose glibc may not be the one linked in; that can fail
-/// or crash (Package.swift has the facts). Sources other than files and dns are therefore not
+/// or crash (docs/architecture.md, The static binary and NSS). Sources other than files and dns are therefore not
 /// consulted. And getaddrinfo blocks for as long as DNS takes, which needed a
 /// thread to keep the deadline; every step here is a file read or a poll on our own sockets.
 enum HostResolver {

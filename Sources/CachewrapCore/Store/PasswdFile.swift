@@ -4,8 +4,8 @@ import Glibc
 /// the static release binary glibc's NSS dlopen()s the `libnss_*.so` of whatever glibc the
 /// running system has for every source after `files` (Debian 12's default `passwd: files
 /// systemd` loads libnss_systemd.so.2, and with it a second libc, for any uid not in the file):
-/// that killed the process with SIGSEGV even on the glibc it was linked with (Package.swift has
-/// the facts). Users known only through LDAP or sssd therefore have no account here; callers
+/// that killed the process with SIGSEGV even on the glibc it was linked with
+/// (docs/architecture.md, The static binary and NSS). Users known only through LDAP or sssd therefore have no account here; callers
 /// fall back ($HOME first, then a uid-named default).
 enum PasswdFile {
     /// The fields cachewrap uses: the login name and the home directory ("" when the line has none).
