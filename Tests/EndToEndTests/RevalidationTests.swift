@@ -11,6 +11,8 @@ import Testing
 final class FakeGitHubPullsREST: @unchecked Sendable {
     private let lock = NSLock()
     private var titles = ["first"]
+    /// How many of the next conditional GETs fail with a 502, as a flaky GitHub does.
+    private var failing = 0
     private(set) var answers: [(ifNoneMatch: String?, status: Int)] = []
 
     var etag: String { lock.withLock { "W/\"v\(titles.count)-\(titles.joined().count)\"" } }
@@ -19,6 +21,7 @@ final class FakeGitHubPullsREST: @unchecked Sendable {
     var notModified: Int { lock.withLock { answers.filter { $0.status == 304 }.count } }
 
     func change(_ title: String) { lock.withLock { titles.append(title) } }
+    func failConditionalRequests(_ count: Int) { lock.withLock { failing = count } }
 
     func handle(_ request: FakeHTTPServer.Request) -> FakeHTTPServer.Response {
         guard request.path == "/repos/o/r/pulls" else { return .json(#"{"message":"Not Found"}"#, status: 404) }
@@ -28,8 +31,10 @@ final class FakeGitHubPullsREST: @unchecked Sendable {
         }
         let (tag, text) = (etag, body)
         let asked = request.header("If-None-Match")
-        let status = asked == tag ? 304 : 200
+        let fails = asked != nil && lock.withLock { () -> Bool in defer { failing = max(0, failing - 1) }; return failing > 0 }
+        let status = fails ? 502 : asked == tag ? 304 : 200
         lock.withLock { answers.append((asked, status)) }
+        if fails { return .json(#"{"message":"Server Error"}"#, status: 502) }
         var response = status == 304 ? FakeHTTPServer.Response(status: 304) : .json(text)
         response.headers += [("ETag", tag), ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT"), ("X-RateLimit-Remaining", "4999")]
         return response
@@ -45,11 +50,11 @@ struct RevalidationTests {
         let env: [String: String]
         let cwd: String
 
-        init() throws {
+        init(extra: [String: String] = [:]) throws {
             sb = try TestSandbox()
             let github = self.github
             server = try FakeHTTPServer { github.handle($0) }
-            env = ghEnvironment(sb, server)
+            env = ghEnvironment(sb, server).merging(extra) { $1 }
             cwd = try ghWorkDir(sb)
         }
 
@@ -181,6 +186,28 @@ struct RevalidationTests {
         expectSameBytes(first.stdout, alone.stdout, "the miss vs gh alone")
         expectSameBytes(second.stdout, first.stdout, "the revalidated replay vs the original")
         #expect(s.github.notModified == 1, "\(s.github.answers)")
+    }
+
+    @Test("a conditional request that fails is retried; when every attempt fails, the expired answer stands in")
+    func failedConditionalRequest() throws {
+        try TestSandbox.requireTool("gh")
+        let s = try Setup(extra: ["CACHEWRAP_RETRY_BASE": "10ms"])
+        defer { s.server.stop() }
+        let first = try s.call(Self.poll)
+        try s.waitExpired(Self.poll)
+        s.github.failConditionalRequests(1)
+        let retried = try s.call(Self.poll)
+        #expect(retried.status == 0 && retried.stdout == first.stdout, "\(retried.stderrText)")
+        #expect(retried.stderrText.contains("retry 1/3") && !retried.stderrText.contains("304"), "\(retried.stderrText)")
+        #expect(s.github.answers.map(\.status) == [200, 502, 304], "\(s.github.answers)")
+
+        try s.waitExpired(Self.poll)
+        s.github.failConditionalRequests(10)
+        let stale = try s.call(["--retries", "0"] + Self.poll)
+        #expect(stale.status == 0 && stale.stdout == first.stdout, "\(stale.stderrText)")
+        #expect(stale.stderrText.contains("replaying the result cached"), "\(stale.stderrText)")
+        let stats = try s.stats()
+        #expect(stats["revalidated"] as? Int == 1 && stats["stale_served"] as? Int == 1, "\(stats)")
     }
 
     @Test("a stale-while-revalidate refresh (--stale) asks with If-None-Match in the background; a 304 renews it")
