@@ -43,7 +43,9 @@ final class FakeGitHubPullsREST: @unchecked Sendable {
 
 @Suite("Revalidation: expired gh api answers renewed by ETag")
 struct RevalidationTests {
-    struct Setup {
+    /// One test's world: gh required, a sandbox, the fake GitHub (stopped when the test lets go
+    /// of it), and gh's environment pointed at it.
+    final class Setup {
         let sb: TestSandbox
         let github = FakeGitHubPullsREST()
         let server: FakeHTTPServer
@@ -51,12 +53,15 @@ struct RevalidationTests {
         let cwd: String
 
         init(extra: [String: String] = [:]) throws {
+            try TestSandbox.requireTool("gh")
             sb = try TestSandbox()
             let github = self.github
             server = try FakeHTTPServer { github.handle($0) }
             env = ghEnvironment(sb, server).merging(extra) { $1 }
             cwd = try ghWorkDir(sb)
         }
+
+        deinit { server.stop() }
 
         func call(_ args: [String]) throws -> RunResult { try cachewrap(args, env: env, cwd: cwd) }
 
@@ -83,9 +88,7 @@ struct RevalidationTests {
 
     @Test("an expired answer is renewed by a 304: identical output, exit 0, nothing about 304, counted")
     func notModifiedReplays() throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup()
-        defer { s.server.stop() }
         let alone = try run("/usr/bin/gh", ["api", "repos/o/r/pulls"], env: s.env, cwd: s.cwd)
         let first = try s.call(Self.poll)
         #expect(first.status == 0, "\(first.stderrText)")
@@ -110,9 +113,7 @@ struct RevalidationTests {
 
     @Test("after the list changes, the next call shows the new list: a POST through cachewrap, or another client")
     func changedResourceIsFetched() throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup()
-        defer { s.server.stop() }
         #expect(try s.call(Self.poll).stdoutText == #"[{"number":1,"title":"first"}]"#)
 
         // A mutation of the scope drops the entry: no conditional request for something known changed.
@@ -138,9 +139,7 @@ struct RevalidationTests {
         ["-i"], ["--jq", ".[].title"], ["-q", ".[0].number"], ["--template", "{{range .}}{{.title}}{{end}}"], ["--silent"],
     ])
     func includeAndFilters(_ flags: [String]) throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup()
-        defer { s.server.stop() }
         let args = ["--ttl", "1s", "gh", "api"] + flags + ["repos/o/r/pulls"]
         let alone = try run("/usr/bin/gh", ["api"] + flags + ["repos/o/r/pulls"], env: s.env, cwd: s.cwd)
         let first = try s.call(args)
@@ -173,9 +172,7 @@ struct RevalidationTests {
 
     @Test("under a pseudo-terminal, and with 2>&1, the revalidated replay looks exactly like the original", arguments: Channel.allCases)
     func oneChannel(_ channel: Channel) throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup()
-        defer { s.server.stop() }
         let command = try cachewrapCommand(Self.poll)
         let alone = try channel.run("gh api repos/o/r/pulls", s)
         let first = try channel.run(command, s)
@@ -190,9 +187,7 @@ struct RevalidationTests {
 
     @Test("a conditional request that fails is retried; when every attempt fails, the expired answer stands in")
     func failedConditionalRequest() throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup(extra: ["CACHEWRAP_RETRY_BASE": "10ms"])
-        defer { s.server.stop() }
         let first = try s.call(Self.poll)
         try s.waitExpired(Self.poll)
         s.github.failConditionalRequests(1)
@@ -212,9 +207,7 @@ struct RevalidationTests {
 
     @Test("a stale-while-revalidate refresh (--stale) asks with If-None-Match in the background; a 304 renews it")
     func backgroundRefresh() throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup()
-        defer { s.server.stop() }
         let plain = ["gh", "api", "repos/o/r/pulls"]
         _ = try s.call(plain)
         let hit = try s.call(["--stale", "0s"] + plain)
@@ -227,9 +220,7 @@ struct RevalidationTests {
 
     @Test("--revalidate asks about a fresh answer; --no-revalidate fetches an expired one in full")
     func options() throws {
-        try TestSandbox.requireTool("gh")
         let s = try Setup()
-        defer { s.server.stop() }
         let plain = ["gh", "api", "repos/o/r/pulls"]
         _ = try s.call(plain)
         let asked = try s.call(["--revalidate"] + plain)
